@@ -1,0 +1,62 @@
+"""Translation catalogues: compile them with Babel (no system gettext needed) and check completeness.
+
+python -m metodist.core.i18n compile   # locale/*/LC_MESSAGES/django.po -> django.mo
+python -m metodist.core.i18n check     # fail when a kk or en message is empty or fuzzy
+"""
+
+import sys
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+COMPLETE_LANGUAGES = ("ru", "kk", "en")
+DOMAINS = ("django", "djangojs")
+
+
+def catalogues():
+    for po_path in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
+        if po_path.stem in DOMAINS:
+            yield po_path
+
+
+def compile_all() -> int:
+    for po_path in catalogues():
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh, locale=po_path.parent.parent.name)
+        with po_path.with_suffix(".mo").open("wb") as fh:
+            write_mo(fh, catalog, use_fuzzy=False)
+    return 0
+
+
+def untranslated(language: str) -> list[str]:
+    """Message ids of the language's catalogues that have an empty or fuzzy translation."""
+    missing: list[str] = []
+    for po_path in catalogues():
+        if po_path.parent.parent.name != language:
+            continue
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh, locale=language)
+        for message in catalog:
+            if not message.id:
+                continue
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if message.fuzzy or not all(strings):
+                missing.append(message.id if isinstance(message.id, str) else message.id[0])
+    return missing
+
+
+def check() -> int:
+    failed = 0
+    for language in COMPLETE_LANGUAGES:
+        missing = untranslated(language)
+        for msgid in missing:
+            print(f"{language}: untranslated: {msgid!r}")
+        failed += len(missing)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "compile"
+    sys.exit({"compile": compile_all, "check": check}[command]())

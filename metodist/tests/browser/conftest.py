@@ -1,0 +1,122 @@
+"""Fixtures of the browser tests: a headless Debian Chromium driven by Playwright against `live_server`.
+
+The tests run with `make test-browser` (marker `browser`); `scripts/browser-setup.sh` installs Chromium.
+Playwright never downloads a browser of its own here: it drives the system's /usr/bin/chromium.
+"""
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+# The live server's thread and Playwright's sync API share the test's thread, which Django would
+# otherwise take for an event loop and refuse ORM calls in.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+# Two cores shared with a second test run: give pages more than Playwright's default 5 s.
+expect.set_options(timeout=15_000)
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps calling Google's hosts, refused on a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
+DEMO_PASSWORD = "metodist-demo"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/browser-setup.sh` (as root it installs it)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser, live_server) -> Iterator[Callable[..., Page]]:
+    """Open a page in a fresh browser context (its own cookies) whose browser asks for `locale`."""
+    contexts = []
+
+    def open_(locale: str = "ru-RU") -> Page:
+        context = browser.new_context(
+            base_url=live_server.url, locale=locale, viewport={"width": 1280, "height": 900}
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page) -> Page:
+    """A page of a browser whose user reads Russian, as the network's librarians do."""
+    return open_page()
+
+
+@pytest.fixture
+def screenshot(request) -> Callable[[Page, str], Path]:
+    """Save a full-page screenshot to test-artifacts/screenshots/<test name>-<label>.png."""
+
+    def save(page: Page, label: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", f"{request.node.name}-{label}")
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
+
+
+@pytest.fixture
+def demo(transactional_db, request) -> None:
+    """The demo network and its people (logins of `make run`, password metodist-demo) in the test database."""
+    from django.core.management import get_commands
+
+    if "demo" in get_commands():
+        call_command("demo", "--quiet")
+        return
+    # TEMPORARY until the demo command lands.
+    from metodist.accounts.models import RoleKind
+    from metodist.core.testing.factories import RoleFactory, UserFactory
+
+    net = request.getfixturevalue("net")
+    RoleFactory(
+        user=UserFactory(username="methodist", password=DEMO_PASSWORD),
+        unit=net.region,
+        kind=RoleKind.METHODOLOGIST,
+    )
+
+
+@pytest.fixture
+def log_in(page) -> Callable[..., Page]:
+    """Log in through the login form, as a person does."""
+
+    def log_in_(username: str, password: str = DEMO_PASSWORD, *, on: Page | None = None) -> Page:
+        target = on or page
+        target.goto("/accounts/login/")
+        form = target.locator("form:has(input[name=password])")
+        form.locator("input[name=username]").fill(username)
+        form.locator("input[name=password]").fill(password)
+        form.locator("[type=submit]").click()
+        target.wait_for_load_state()
+        return target
+
+    return log_in_
