@@ -20,6 +20,16 @@ PASSWORD = "correct-horse-42"
 
 
 @pytest.fixture(autouse=True)
+def _clean_cache():
+    """Login throttling counts in the cache: one test's failures must not refuse the next one's login."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_and_language(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.LANGUAGE_CODE = "ru"

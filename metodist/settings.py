@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "treebeard",
+    "ninja",
     "simple_history",
     "metodist.core",
     "metodist.network",
@@ -134,6 +135,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Failed logins allowed per user name and per address within the window, before a pause.
 LOGIN_THROTTLE_ATTEMPTS = int(os.environ.get("METODIST_LOGIN_THROTTLE_ATTEMPTS", "5"))
+# Behind nginx, the client's address is the last one in X-Forwarded-For, not REMOTE_ADDR.
+METODIST_BEHIND_PROXY = env_bool("METODIST_BEHIND_PROXY", False)
 LOGIN_THROTTLE_WINDOW = int(os.environ.get("METODIST_LOGIN_THROTTLE_WINDOW", "900"))
 
 LANGUAGE_CODE = "ru"
@@ -145,7 +148,9 @@ TIME_ZONE = os.environ.get("METODIST_TIME_ZONE", "Asia/Almaty")
 LANGUAGE_COOKIE_NAME = "metodist_language"
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("METODIST_STATIC_ROOT", VAR_DIR / "static"))
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from metodist.accounts import throttle
 from metodist.accounts.models import RoleKind
-from metodist.network.forms import BootstrapMixin
+from metodist.core.forms import BootstrapMixin
 from metodist.network.models import OrgUnit
 
 User = get_user_model()
@@ -22,6 +22,10 @@ class LoginForm(BootstrapMixin, auth_forms.AuthenticationForm):
         **auth_forms.AuthenticationForm.error_messages,
         "invalid_login": _("The login or the password is wrong. Both are case-sensitive."),
     }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("Login")
 
     def clean(self):
         username = self.cleaned_data.get("username")
@@ -81,6 +85,7 @@ class UserCreateForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = ["username", "last_name", "first_name", "email"]
+        labels = {"username": _("Login")}
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
@@ -161,7 +166,8 @@ def _indented_label(unit: OrgUnit) -> str:
 class RoleGrantForm(BootstrapMixin, forms.Form):
     """Role kind and unit. The select offers `options` (a search result); any unit of `units` is accepted."""
 
-    kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices)
+    # No preselected role: a slip of the hand must not make someone an administrator.
+    kind = forms.ChoiceField(label=_("Role"), choices=[("", "---------"), *RoleKind.choices])
     unit = forms.ModelChoiceField(
         label=_("Org unit"),
         queryset=OrgUnit.objects.none(),

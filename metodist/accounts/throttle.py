@@ -75,6 +75,11 @@ def _key(kind: str, value: str) -> str:
 
 
 def client_address(request: HttpRequest) -> str:
+    if settings.METODIST_BEHIND_PROXY:
+        # nginx appends the real address last; what comes before it is whatever the client sent.
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 

@@ -11,7 +11,7 @@
     Http404, ObjectDoesNotExist               -> 404
     AuthenticationError (no or bad credentials)-> 401 with WWW-Authenticate: Bearer
     ApiError (raised by handlers)             -> its own status, detail and field
-    any other ninja HttpError                 -> its status
+    any other ninja HttpError                 -> its status (400 for a body that is not JSON)
 
 Handlers run after LocaleMiddleware, so gettext here answers in the request's Accept-Language.
 """
@@ -74,22 +74,26 @@ def _pydantic_message(error: dict) -> str:
         return _("Enter a valid date/time.")
     if kind in {"bool_parsing", "bool_type"}:
         return _("Enter true or false.")
+    if kind == "string_type":
+        return _("Enter a valid value.")
     if kind == "list_type":
         return _("Enter a list of values.")
     if kind in {"enum", "literal_error"}:
         return _("Select a valid choice. That choice is not one of the available choices.")
     if kind == "greater_than_equal":
-        return _("Ensure this value is greater than or equal to %(limit_value)s.") % {"limit_value": ctx.get("ge")}
+        return _("Ensure this value is greater than or equal to %(limit_value)s.") % {
+            "limit_value": ctx.get("ge")
+        }
     if kind == "less_than_equal":
-        return _("Ensure this value is less than or equal to %(limit_value)s.") % {"limit_value": ctx.get("le")}
+        return _("Ensure this value is less than or equal to %(limit_value)s.") % {
+            "limit_value": ctx.get("le")
+        }
     if kind == "string_too_long":
         return _("Ensure this value has at most %(limit_value)s characters.") % {
             "limit_value": ctx.get("max_length")
         }
     if kind == "extra_forbidden":
         return _("Unknown field.")
-    if kind == "json_invalid":
-        return _("The request body is not valid JSON.")
     return str(error.get("msg", _("Enter a valid value.")))
 
 
@@ -132,17 +136,25 @@ def _on_not_found(api: NinjaAPI, request: HttpRequest, exc: Exception) -> HttpRe
 
 
 def _on_unauthenticated(api: NinjaAPI, request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    detail = exc.message if exc.message != "Unauthorized" else _("Authentication credentials were not provided.")
+    detail = (
+        exc.message if exc.message != "Unauthorized" else _("Authentication credentials were not provided.")
+    )
     return error_response(api, request, status=401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
 
 
 def _on_http_error(api: NinjaAPI, request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error_response(api, request, status=exc.status_code, detail=exc.message)
+    detail = exc.message
+    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+        # Ninja's "Cannot parse request body", raised from the JSON decoder's error.
+        detail = _("The request body is not valid JSON.")
+    return error_response(api, request, status=exc.status_code, detail=detail)
 
 
 def _on_api_error(api: NinjaAPI, request: HttpRequest, exc: ApiError) -> HttpResponse:
     errors = [field_error(exc.field, exc.detail)] if exc.field else []
-    return error_response(api, request, status=exc.status, detail=exc.detail, errors=errors, headers=exc.headers)
+    return error_response(
+        api, request, status=exc.status, detail=exc.detail, errors=errors, headers=exc.headers
+    )
 
 
 def install(api: NinjaAPI) -> None:

@@ -21,7 +21,10 @@ class InputSchema(Schema):
 
 
 def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
-    """The error answers an operation may give, for the OpenAPI schema: `response={200: X, **error_responses(404)}`.
+    """The error answers an operation may give, for the OpenAPI schema.
+
+        @router.get("/units/{unit_id}", response={200: UnitOut, **error_responses(404)})
+
 
     401 is always included: every operation but the token one needs credentials.
     """

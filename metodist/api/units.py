@@ -76,7 +76,9 @@ class UnitOut(Schema):
     phone: str
     email: str
     website: str
-    languages: list[str] = Field(..., description=f"Languages of service: {', '.join(ServiceLanguage.values)}.")
+    languages: list[str] = Field(
+        ..., description=f"Languages of service: {', '.join(ServiceLanguage.values)}."
+    )
     opening_year: int | None
     population_served: int | None
     staff_rate: float | None
@@ -118,17 +120,21 @@ class _CardIn(InputSchema):
 
 
 class UnitCreateIn(_CardIn):
-    parent: int | None = Field(..., description="The id of the parent unit (null only for a superuser's top unit).")
+    parent: int | None = Field(
+        ..., description="The id of the parent unit (null only for a superuser's top unit)."
+    )
     code: str
     name_ru: str
-    kind: str = Field(..., **_choices(UnitKind))
+    # An enum here (unlike the other choices): the service checks the kind against the parent before the
+    # model validates it, so an unknown kind would be reported as a wrong parent.
+    kind: UnitKind
 
 
 class UnitPatchIn(_CardIn):
     parent: int | None = Field(None, description="Move the unit under another unit.")
     code: str | None = None
     name_ru: str | None = None
-    kind: str | None = Field(None, **_choices(UnitKind))
+    kind: UnitKind | None = None
 
 
 class UnitFilters(Schema):
@@ -180,7 +186,7 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilters]):
     units = scope.units(request.user)
     if filters.under is not None:
         top = scope.get_unit_or_404(request.user, filters.under)
-        units = units.filter(path__startswith=top.path).exclude(pk=top.pk)
+        units = units.under(top, include_self=False)
     if filters.kind:
         units = units.filter(kind=filters.kind)
     units = units.filter(archived_at__isnull=not filters.archived).search(filters.q)
@@ -225,4 +231,3 @@ def _move(user, unit: OrgUnit, parent_pk: int | None) -> None:
         # Sending back the parent unchanged (a client echoing the object) needs neither sight nor right of it.
         return
     services.unit_move(user=user, unit=unit, new_parent=_parent_or_404(user, parent_pk))
-

@@ -47,6 +47,29 @@ def untranslated(language: str) -> list[str]:
     return missing
 
 
+def fill_english() -> int:
+    """Give every empty English message its msgid: the source strings are written in English."""
+    from babel.messages.pofile import write_po
+
+    for po_path in catalogues():
+        if po_path.parent.parent.name != "en":
+            continue
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh, locale="en")
+        for message in catalog:
+            if not message.id:
+                continue
+            if isinstance(message.id, tuple):
+                if not all(message.string):
+                    message.string = (message.id[0], message.id[1])
+            elif not message.string:
+                message.string = message.id
+            message.flags.discard("fuzzy")
+        with po_path.open("wb") as fh:
+            write_po(fh, catalog, width=0)
+    return 0
+
+
 def check() -> int:
     failed = 0
     for language in COMPLETE_LANGUAGES:
@@ -59,4 +82,4 @@ def check() -> int:
 
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "compile"
-    sys.exit({"compile": compile_all, "check": check}[command]())
+    sys.exit({"compile": compile_all, "check": check, "fill-en": fill_english}[command]())

@@ -8,6 +8,9 @@ and marketing departments. Coordinates are approximate; codes are fixed because 
 test look units up by them.
 """
 
+# The tables below keep a record on one or two lines, which reads better than one value a line.
+# ruff: noqa: E501
+
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -62,16 +65,11 @@ class District:
     description: str = ""
 
 
+# fmt: off
 DISTRICTS: tuple[District, ...] = (
     District(
-        code="ABY",
-        ru="Абайский район",
-        kk="Абай ауданы",
-        en="Abay District",
-        genitive_ru="Абайского района",
-        phone_code="72252",
-        kazakh_share=0.97,
-        centre="KRL",
+        code="ABY", ru="Абайский район", kk="Абай ауданы", en="Abay District", genitive_ru="Абайского района",
+        phone_code="72252", kazakh_share=0.97, centre="KRL",
         description="Район у подножья Чингизтау к юго-западу от Семея; центр — село Караул.",
         villages=(
             Village("KRL", "Караул", "Қарауыл", "Karaul", "Караульская", 48.945, 79.255, 6100,
@@ -81,26 +79,18 @@ DISTRICTS: tuple[District, ...] = (
             Village("KAS", "Каскабулак", "Қасқабұлақ", "Kaskabulak", "Каскабулакская", 48.652, 79.468, 1120,
                     street="ул. Ауэзова", school=True),
             Village("ARH", "Архат", "Архат", "Arkhat", "Архатская", 49.318, 79.542, 960, street="ул. Шакарима"),
-            Village("MED", "Медеу", "Медеу", "Medeu", "Медеуская", 48.781, 79.087, 640,
-                    street="ул. Бейбітшілік"),
-            Village("SAR", "Саржал", "Саржал", "Sarzhal", "Саржальская", 49.587, 78.742, 1210,
-                    street="ул. Жамбыла"),
+            Village("MED", "Медеу", "Медеу", "Medeu", "Медеуская", 48.781, 79.087, 640, street="ул. Бейбітшілік"),
+            Village("SAR", "Саржал", "Саржал", "Sarzhal", "Саржальская", 49.587, 78.742, 1210, street="ул. Жамбыла"),
             Village("KUN", "Кундызды", "Құндызды", "Kundyzdy", "Кундыздинская", 48.853, 79.614, 420,
                     street="ул. Мектеп"),
             Village("KEN", "Кенгирбай би", "Кеңгірбай би", "Kengirbay Bi", "Кенгирбайбийская", 49.042, 78.873,
                     730, street="ул. Абая"),
-            Village("KOK", "Кокбай", "Көкбай", "Kokbay", "Кокбайская", 48.722, 79.816, 380,
-                    street="ул. Орталық"),
+            Village("KOK", "Кокбай", "Көкбай", "Kokbay", "Кокбайская", 48.722, 79.816, 380, street="ул. Орталық"),
         ),
     ),
     District(
-        code="ABR",
-        ru="Абралинский район",
-        kk="Абыралы ауданы",
-        en="Abyraly (Abralinsky) District",
-        genitive_ru="Абралинского района",
-        phone_code="72252",
-        kazakh_share=0.97,
+        code="ABR", ru="Абралинский район", kk="Абыралы ауданы", en="Abyraly (Abralinsky) District",
+        genitive_ru="Абралинского района", phone_code="72252", kazakh_share=0.97,
         description=(
             "Бывший район с центром в селе Кайнар, упразднён в 1997 году; его сёла вошли в Абайский район. "
             "Методический отдел курирует библиотеки бывшего района отдельным кустом."
@@ -118,14 +108,8 @@ DISTRICTS: tuple[District, ...] = (
         ),
     ),
     District(
-        code="BSK",
-        ru="Бескарагайский район",
-        kk="Бесқарағай ауданы",
-        en="Beskaragay District",
-        genitive_ru="Бескарагайского района",
-        phone_code="72236",
-        kazakh_share=0.55,
-        centre="BES",
+        code="BSK", ru="Бескарагайский район", kk="Бесқарағай ауданы", en="Beskaragay District",
+        genitive_ru="Бескарагайского района", phone_code="72236", kazakh_share=0.55, centre="BES",
         description="Район в ленточном бору на левом берегу Иртыша; центр — село Бескарагай.",
         villages=(
             Village("BES", "Бескарагай", "Бесқарағай", "Beskaragay", "Бескарагайская", 50.893, 79.488, 4300,
@@ -140,22 +124,15 @@ DISTRICTS: tuple[District, ...] = (
                     "Большевладимировская", 50.812, 79.402, 2560, street="ул. Ленина", school=True),
             Village("MVL", "Малая Владимировка", "Кіші Владимировка", "Malaya Vladimirovka",
                     "Маловладимировская", 50.936, 79.309, 610, street="ул. Мира"),
-            Village("KRB", "Карабас", "Қарабас", "Karabas", "Карабасская", 50.744, 79.642, 470,
-                    street="ул. Абая"),
+            Village("KRB", "Карабас", "Қарабас", "Karabas", "Карабасская", 50.744, 79.642, 470, street="ул. Абая"),
             Village("ERT", "Ертис", "Ертіс", "Ertis", "Ертисская", 51.012, 79.843, 540, street="ул. Береговая"),
             Village("STK", "Стеклянка", "Стеклянка", "Steklyanka", "Стеклянская", 50.614, 79.352, 290,
                     street="ул. Лесная"),
         ),
     ),
     District(
-        code="BRD",
-        ru="Бородулихинский район",
-        kk="Бородулиха ауданы",
-        en="Borodulikha District",
-        genitive_ru="Бородулихинского района",
-        phone_code="72351",
-        kazakh_share=0.3,
-        centre="BOR",
+        code="BRD", ru="Бородулихинский район", kk="Бородулиха ауданы", en="Borodulikha District",
+        genitive_ru="Бородулихинского района", phone_code="72351", kazakh_share=0.3, centre="BOR",
         description="Район на правобережье Иртыша к северо-востоку от Семея; центр — село Бородулиха.",
         villages=(
             Village("BOR", "Бородулиха", "Бородулиха", "Borodulikha", "Бородулихинская", 50.718, 80.934, 7800,
@@ -177,6 +154,7 @@ DISTRICTS: tuple[District, ...] = (
         ),
     ),
 )
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -219,7 +197,9 @@ class City:
     description: str = ""
 
 
-def _college(code: str, ru: str, kk: str, en: str, address: str, lat: float, lon: float, year: int) -> Library:
+def _college(
+    code: str, ru: str, kk: str, en: str, address: str, lat: float, lon: float, year: int
+) -> Library:
     return Library(
         code=code,
         kind="college_library",
@@ -315,16 +295,10 @@ REGIONAL_LIBRARY = Library(
     ),
 )
 
+# fmt: off
 SHULBINSK = City(
-    code="SHU",
-    kind="settlement",
-    ru="посёлок Шульбинск",
-    kk="Шүлбі кенті",
-    en="Shulbinsk settlement",
-    latitude=50.412,
-    longitude=81.079,
-    population=3100,
-    phone_code="7222",
+    code="SHU", kind="settlement", ru="посёлок Шульбинск", kk="Шүлбі кенті", en="Shulbinsk settlement",
+    latitude=50.412, longitude=81.079, population=3100, phone_code="7222",
     description="Посёлок у Шульбинской ГЭС в административном подчинении г. Семей.",
     libraries=(
         Library("SHU-LIB", "library", "Шульбинская поселковая библиотека", "Шүлбі кенттік кітапханасы",
@@ -338,15 +312,8 @@ SHULBINSK = City(
 )
 
 SEMEY = City(
-    code="SEM",
-    kind="city",
-    ru="город Семей",
-    kk="Семей қаласы",
-    en="Semey City",
-    latitude=50.411,
-    longitude=80.227,
-    population=350_000,
-    phone_code="7222",
+    code="SEM", kind="city", ru="город Семей", kk="Семей қаласы", en="Semey City",
+    latitude=50.411, longitude=80.227, population=350_000, phone_code="7222",
     description="Город на Иртыше, центр Абайской области с 2022 года; здесь работает областная библиотека.",
     settlements=(SHULBINSK,),
     libraries=(
@@ -370,7 +337,7 @@ SEMEY = City(
                 "Semey Branch Library No. 5", LibraryType.CITY_BRANCH, "г. Семей, ул. Сеченова, 12",
                 50.4395, 80.2713, 1961, 11_000, 2.0, ("заведующая филиалом", "библиотекарь")),
         Library("SEM-F08", "library", "Библиотека-филиал № 8 г. Семей", "Семей қаласының № 8 филиал-кітапханасы",
-                "Semey Branch Library No. 8", LibraryType.CITY_BRANCH, "г. Семей, пос. Жана Семей, ул. Рыскулова, 5",
+                "Semey Branch Library No. 8", LibraryType.CITY_BRANCH, "г. Семей, ул. Рыскулова, 5",
                 50.3851, 80.3015, 1969, 9_500, 1.5, ("заведующая филиалом",)),
         _college("SEM-MED", "Семипалатинского медицинского колледжа", "Семей медициналық колледжінің",
                  "Semipalatinsk Medical College", "ул. Абая Кунанбаева, 103", 50.4089, 80.2468, 1931),
@@ -390,15 +357,8 @@ SEMEY = City(
 )
 
 KURCHATOV = City(
-    code="KUR",
-    kind="city",
-    ru="город Курчатов",
-    kk="Курчатов қаласы",
-    en="Kurchatov City",
-    latitude=50.756,
-    longitude=78.542,
-    population=12_000,
-    phone_code="72251",
+    code="KUR", kind="city", ru="город Курчатов", kk="Курчатов қаласы", en="Kurchatov City",
+    latitude=50.756, longitude=78.542, population=12_000, phone_code="72251",
     description="Город у бывшего Семипалатинского полигона, здесь работает Национальный ядерный центр.",
     libraries=(
         Library("KUR-CGB", "library", "Центральная городская библиотека г. Курчатов",
@@ -421,6 +381,7 @@ KURCHATOV = City(
                 ("заведующая библиотекой",), founding_department=FoundingDepartment.EDUCATION),
     ),
 )
+# fmt: on
 
 CITIES: tuple[City, ...] = (SEMEY, KURCHATOV)
 
@@ -442,6 +403,7 @@ class Training:
 VKOUB = "ВКО универсальная библиотека имени Абая"
 NAB = "Национальная академическая библиотека Республики Казахстан"
 
+# fmt: off
 TRAININGS: tuple[Training, ...] = (
     Training("Библиотечный урок «Маркетинг и методическая помощь»", TrainingKind.LIBRARY_LESSON, VKOUB,
              date(2013, 9, 20), None, 2, "regional"),
@@ -468,8 +430,10 @@ TRAININGS: tuple[Training, ...] = (
     Training("Семинар-практикум «Онлайн-центр: услуги и отчётность»", TrainingKind.SEMINAR, VKOUB,
              date(2023, 3, 14), None, 6, "online_centre"),
 )
+# fmt: on
 
 SEED_LESSON = TRAININGS[0]
+ONLINE_CENTRE_SCHOOL = TRAININGS[1]
 
 
 @dataclass(frozen=True)
@@ -484,6 +448,7 @@ class NamedPerson:
     username: str = ""
 
 
+# fmt: off
 NAMED_PEOPLE: tuple[NamedPerson, ...] = (
     NamedPerson("VKOUB", "Каирбекова Ботагоз Ермековна", "директор", Education.HIGHER_LIBRARY, date(2004, 3, 1),
                 username="admin"),
@@ -495,6 +460,7 @@ NAMED_PEOPLE: tuple[NamedPerson, ...] = (
     NamedPerson("MUK-LIB", "Жумабаева Айгуль Серикбаевна", "заведующая библиотекой",
                 Education.VOCATIONAL_LIBRARY, date(2006, 8, 15), username="mukur"),
 )
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -519,6 +485,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 )
 
 # Name pools for the generated staff: (surname, first name, patronymic), female, as librarians mostly are.
+# fmt: off
 KAZAKH_SURNAMES = (
     "Ахметова", "Бейсенова", "Жакупова", "Касымова", "Нурланова", "Сейткалиева", "Оспанова", "Темирбекова",
     "Мухаметжанова", "Кенжебаева", "Абдрахманова", "Ержанова", "Токтарова", "Исабекова", "Садыкова",
@@ -544,3 +511,4 @@ RUSSIAN_PATRONYMICS = (
     "Николаевна", "Викторовна", "Петровна", "Александровна", "Ивановна", "Сергеевна", "Владимировна",
     "Михайловна", "Геннадьевна", "Анатольевна", "Васильевна",
 )
+# fmt: on

@@ -20,11 +20,12 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -207,7 +208,10 @@ def _add_codes_sheet(workbook) -> None:
     sheet.column_dimensions["B"].width = 18
     sheet.column_dimensions["C"].width = 40
     bold = Font(bold=True)
-    sheet.append([WriteOnlyCell(sheet, value=text) for text in (_("Column"), _("Code"), _("Meaning"))])
+    header = [WriteOnlyCell(sheet, value=text) for text in (_("Column"), _("Code"), _("Meaning"))]
+    for cell in header:
+        cell.font = bold
+    sheet.append(header)
     for code, choices in (*CHOICES.items(), ("languages", ServiceLanguage)):
         title = WriteOnlyCell(sheet, value=column_title(code))
         title.font = bold
@@ -312,21 +316,22 @@ def _csv_lines(content: bytes) -> Iterator[list]:
     return iter(rows)
 
 
+def _too_many_rows() -> RegistryFileError:
+    return RegistryFileError(
+        _("The file has more than %(limit)s rows. Split it into several files.") % {"limit": MAX_ROWS}
+    )
+
+
 def _limited(rows: Iterable) -> Iterator:
-    """Stop a file with too many rows early, before it fills the memory."""
-    data_rows = 0
+    """Stop a file with too many rows early, before it fills the memory (_table counts them exactly)."""
+    filled = 0
     for number, row in enumerate(rows, start=1):
-        if number > 2 and _is_blank(row):
-            # A sheet formatted down to its last row has a million empty rows; don't walk them all.
-            if number > 10 * MAX_ROWS:
-                break
-        elif number > 2:
-            data_rows += 1
-            if data_rows > MAX_ROWS:
-                raise RegistryFileError(
-                    _("The file has more than %(limit)s rows. Split it into several files.")
-                    % {"limit": MAX_ROWS}
-                )
+        if not _is_blank(row):
+            filled += 1
+            if filled > MAX_ROWS + 2:  # the titles and the codes
+                raise _too_many_rows()
+        elif number > 10 * MAX_ROWS:
+            break  # a sheet formatted down to its last row has a million empty rows; don't walk them all
         yield row
 
 
@@ -354,12 +359,10 @@ def _table(lines: Iterator[list]) -> Table:
     titles = [str(v).strip() if v is not None else "" for v in first[0]] if index == 1 else []
     rows = [] if index == 1 else [(2, first[1])]
     rows.extend(enumerate(lines, start=3))
-    return Table(
-        codes_row=index + 1,
-        codes=codes,
-        titles=titles,
-        rows=[(number, list(cells)) for number, cells in rows if not _is_blank(cells)],
-    )
+    rows = [(number, list(cells)) for number, cells in rows if not _is_blank(cells)]
+    if len(rows) > MAX_ROWS:
+        raise _too_many_rows()
+    return Table(codes_row=index + 1, codes=codes, titles=titles, rows=rows)
 
 
 # --- parsing cells ------------------------------------------------------------------------------------
@@ -507,11 +510,19 @@ class RowPlan:
     changed: dict = field(default_factory=dict)  # card field → new value, for an existing unit
     changes: list[Change] = field(default_factory=list)
     moves: bool = False
+    old_parent_code: str | None = None
     order: int = 0  # how many units of the file stand above it: parents are written first
 
     @property
     def is_new(self) -> bool:
         return self.unit is None
+
+    @property
+    def name(self) -> str:
+        if self.unit is not None:
+            return self.unit.name
+        language = (get_language() or "ru")[:2]
+        return self.values.get(f"name_{language}") or self.values.get("name_ru") or ""
 
 
 @dataclass
@@ -744,6 +755,7 @@ class _Planner:
                 self._error(row.row, PARENT_CODE, _("A new unit needs the column of parent codes."))
             return
         current = self._current_parent_code(row.unit) if row.unit is not None else None
+        row.old_parent_code = current
         row.moves = row.unit is not None and (row.parent_code or None) != current
         if not row.parent_code:
             if row.unit is not None and current is not None:
@@ -807,7 +819,9 @@ class _Planner:
         if self.by_code.get(row.code) is not row:
             return
         source = row.unit
-        candidate = OrgUnit(code=row.code, **({n: getattr(source, n) for n in CARD_COLUMNS} if source else {}))
+        candidate = OrgUnit(
+            code=row.code, **({n: getattr(source, n) for n in CARD_COLUMNS} if source else {})
+        )
         for name, value in row.values.items():
             setattr(candidate, name, value)
         skip = {name for name in CARD_COLUMNS if self._has_error(row, name)}
@@ -894,9 +908,11 @@ def registry_import_apply(*, user, plan: ImportPlan) -> ImportPlan:
     for row in plan.rows:  # already ordered: parents before their children
         try:
             _apply_row(user, row)
-        except (ValidationError, PermissionDenied, OrgUnit.DoesNotExist) as exc:
-            # Something changed since the check (another user's edit): roll everything back.
-            messages = getattr(exc, "messages", None) or [str(exc) or _("The row could not be written.")]
+        except (ValidationError, PermissionDenied, OrgUnit.DoesNotExist, IntegrityError) as exc:
+            # Something changed since the check (another user's edit at the same moment): roll all back.
+            messages = getattr(exc, "messages", None) or [
+                _("The registry changed while the file was being written. Try again.")
+            ]
             raise RegistryImportFailed(
                 [RowError(row=row.row, column=column_title(CODE), letter="", message=m) for m in messages]
             ) from exc
@@ -918,3 +934,9 @@ def _apply_row(user, row: RowPlan) -> None:
         services.unit_move(user=user, unit=unit, new_parent=OrgUnit.objects.get(code=row.parent_code))
     if row.changed:
         services.unit_update(user=user, unit=unit, data=row.changed)
+
+
+@transaction.atomic
+def registry_import_run(*, user, table: Table) -> ImportPlan:
+    """Check the file and write it in one transaction, so nothing changes between the check and the writes."""
+    return registry_import_apply(user=user, plan=registry_import_plan(user=user, table=table))

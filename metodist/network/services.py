@@ -45,8 +45,9 @@ def _require(user, unit: OrgUnit | None, capability: str) -> None:
 
 
 def _validate(unit: OrgUnit, parent: OrgUnit | None) -> None:
-    unit.check_parent_kind(parent)
+    # The card first: an unknown kind must be reported on `kind`, not as a wrong parent.
     unit.full_clean(exclude=["path", "depth", "numchild"])
+    unit.check_parent_kind(parent)
 
 
 @transaction.atomic
@@ -75,7 +76,7 @@ def unit_update(*, user, unit: OrgUnit, data: dict) -> OrgUnit:
         _require(user, unit, "manage_units")
     for field, value in data.items():
         setattr(unit, field, value)
-    _validate(unit, unit.get_parent())
+    _validate(unit, OrgUnit.objects.get_parent(unit))
     unit.save()
     return unit
 
@@ -113,7 +114,7 @@ def unit_archive(*, user, unit: OrgUnit) -> int:
 def unit_restore(*, user, unit: OrgUnit) -> int:
     """Bring an archived unit back with its subtree, unless its parent is still archived."""
     _require(user, unit, "manage_units")
-    parent = unit.get_parent()
+    parent = OrgUnit.objects.get_parent(unit)
     if parent is not None and parent.is_archived:
         raise ValidationError(_("Restore “%(parent)s” first: it is archived too.") % {"parent": parent.name})
     count = 0

@@ -1,21 +1,11 @@
 """The login page, logging out and changing one's password."""
 
-import pytest
 from django.contrib.auth import SESSION_KEY
-from django.core.cache import cache
 from django.urls import reverse
 
 from metodist.conftest import PASSWORD
 
 LOGIN_URL = reverse("accounts:login")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # The login throttle counts failures in the cache; each test starts with none.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_the_login_page_is_a_labelled_form_with_the_product_name(client, db):

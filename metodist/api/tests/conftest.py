@@ -3,18 +3,9 @@
 import json
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from metodist.accounts.models import ApiToken
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # The login throttle counts failures in the cache; each test starts with none.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

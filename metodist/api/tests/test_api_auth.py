@@ -14,7 +14,9 @@ TOKENS_URL = "/api/v1/auth/tokens"
 
 
 def obtain(client, username, password, **extra):
-    return client.post(TOKEN_URL, {"username": username, "password": password, **extra}, content_type="application/json")
+    return client.post(
+        TOKEN_URL, {"username": username, "password": password, **extra}, content_type="application/json"
+    )
 
 
 def test_it_issues_a_token_for_a_good_password_and_stores_only_its_digest(client, librarian):
@@ -103,7 +105,9 @@ def test_a_bad_token_is_refused_even_with_a_session(client_for, librarian):
     assert client.get("/api/v1/units", HTTP_AUTHORIZATION="Bearer revoked-or-unknown").status_code == 401
 
 
-def test_it_records_when_a_token_was_last_used_at_most_once_a_minute(client, librarian, key_for, time_machine):
+def test_it_records_when_a_token_was_last_used_at_most_once_a_minute(
+    client, librarian, key_for, time_machine
+):
     time_machine.move_to("2025-03-01 10:00:00+05:00", tick=False)
     key = key_for(librarian)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
@@ -136,7 +140,9 @@ def test_a_session_needs_the_csrf_token_for_unsafe_methods(librarian, net):
     refused = client.patch(url, {"phone": "+7 722 000"}, content_type="application/json")
     client.get("/api/v1/docs")  # the page sets the CSRF cookie, as it would for Swagger UI
     csrf = client.cookies["csrftoken"].value
-    accepted = client.patch(url, {"phone": "+7 722 000"}, content_type="application/json", HTTP_X_CSRFTOKEN=csrf)
+    accepted = client.patch(
+        url, {"phone": "+7 722 000"}, content_type="application/json", HTTP_X_CSRFTOKEN=csrf
+    )
 
     assert refused.status_code == 403
     assert refused.json()["detail"]
@@ -147,8 +153,12 @@ def test_a_session_needs_the_csrf_token_for_unsafe_methods(librarian, net):
 def test_a_bearer_token_needs_no_csrf_token(librarian, net, key_for):
     client = Client(enforce_csrf_checks=True)
 
-    response = client.patch(f"/api/v1/units/{net.mukur.pk}", {"phone": "+7 722 111"},
-                            content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key_for(librarian)}")
+    response = client.patch(
+        f"/api/v1/units/{net.mukur.pk}",
+        {"phone": "+7 722 111"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key_for(librarian)}",
+    )
 
     assert response.status_code == 200
 

@@ -48,15 +48,26 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def open_page(browser, live_server) -> Iterator[Callable[..., Page]]:
+def failed_responses() -> list[str]:
+    """Every response with an error status the test's pages got: pages, htmx partials, static files."""
+    return []
+
+
+@pytest.fixture
+def open_page(browser, live_server, failed_responses) -> Iterator[Callable[..., Page]]:
     """Open a page in a fresh browser context (its own cookies) whose browser asks for `locale`."""
     contexts = []
+
+    def record(response) -> None:
+        if response.status >= 400:
+            failed_responses.append(f"{response.status} {response.request.method} {response.url}")
 
     def open_(locale: str = "ru-RU") -> Page:
         context = browser.new_context(
             base_url=live_server.url, locale=locale, viewport={"width": 1280, "height": 900}
         )
         context.set_default_timeout(15_000)
+        context.on("response", record)
         contexts.append(context)
         return context.new_page()
 
@@ -86,23 +97,9 @@ def screenshot(request) -> Callable[[Page, str], Path]:
 
 
 @pytest.fixture
-def demo(transactional_db, request) -> None:
+def demo(transactional_db) -> None:
     """The demo network and its people (logins of `make run`, password metodist-demo) in the test database."""
-    from django.core.management import get_commands
-
-    if "demo" in get_commands():
-        call_command("demo", "--quiet")
-        return
-    # TEMPORARY until the demo command lands.
-    from metodist.accounts.models import RoleKind
-    from metodist.core.testing.factories import RoleFactory, UserFactory
-
-    net = request.getfixturevalue("net")
-    RoleFactory(
-        user=UserFactory(username="methodist", password=DEMO_PASSWORD),
-        unit=net.region,
-        kind=RoleKind.METHODOLOGIST,
-    )
+    call_command("demo", "--quiet")
 
 
 @pytest.fixture
