@@ -159,6 +159,8 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# A checked registry file waits here until the user confirms the import (gunicorn workers share it).
+REGISTRY_IMPORT_STASH_DIR = VAR_DIR / "import-stash"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("METODIST_MEDIA_ROOT", VAR_DIR / "media"))
 

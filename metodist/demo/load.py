@@ -24,9 +24,9 @@ def _create_unit(fields: dict, parent: OrgUnit | None) -> OrgUnit:
     candidate.check_parent_kind(parent)
     candidate.full_clean(exclude=["path", "depth", "numchild"])
     if parent is None:
-        return OrgUnit.add_root(instance=candidate)
-    parent.refresh_from_db()  # add_child reads numchild and the last child's path from the parent
-    return parent.add_child(instance=candidate)
+        return OrgUnit.objects.add_root(instance=candidate)
+    # The manager reads the parent row afresh (numchild, last child's path) before adding to it.
+    return OrgUnit.objects.add_child(parent, instance=candidate)
 
 
 def _ensure_units(plan: UnitPlan, created: Counter) -> dict[str, OrgUnit]:

@@ -7,8 +7,8 @@ nothing; the writes go through the registry services inside one transaction.
 
     rows = registry_rows(registry_units(user, under=unit))     # export
     table = registry_file_read(content=data, filename=name)    # import: read the file
-    plan = registry_import_plan(user=user, table=table)        # check everything, write nothing
-    registry_import_apply(user=user, plan=plan)                # write it, or nothing at all
+    plan = registry_import_plan(user=user, table=table)        # a dry run: check everything, write nothing
+    plan = registry_import_run(user=user, table=table)         # check again and write all of it, or nothing
 """
 
 import csv
@@ -414,7 +414,7 @@ def _decimal(code: str, value) -> Decimal | None:
         raise CellError(_("“%(value)s” is not a number.") % {"value": value}) from exc
     if not number.is_finite():
         raise CellError(_("“%(value)s” is not a number.") % {"value": value})
-    if code in _DECIMAL_PLACES:
+    if code in _DECIMAL_PLACES and abs(number) < 1000:  # a larger one is out of range: full_clean says so
         number = number.quantize(_DECIMAL_PLACES[code])
     return number
 
@@ -597,6 +597,7 @@ class _Planner:
             self._check_card(row)
             self._diff(row)
         self._check_kinds()
+        self._check_rights()
         self.errors.sort(key=lambda e: (e.row, e.position))
         return ImportPlan(rows=sorted(self.rows, key=lambda r: (r.order, r.row)), errors=self.errors)
 
@@ -740,7 +741,9 @@ class _Planner:
                 self._error(row.row, name, _("This field is required."))
             elif name not in self.columns and row.is_new:
                 self._error(row.row, name, _("A new unit needs this column."))
-        if row.unit is not None and not scope.covers(self.user, row.unit, "manage_units"):
+        # Seeing a unit is enough to leave it unchanged, so a user's whole export imports back cleanly;
+        # changing it needs the right to manage it (_check_rights).
+        if row.unit is not None and not scope.covers(self.user, row.unit):
             self._error(
                 row.row,
                 CODE,
@@ -865,6 +868,7 @@ class _Planner:
                 or not kind
                 or (parent_code and not parent_kind)
                 or self._has_error(row, PARENT_CODE)
+                or self._has_error(row, CODE)
             ):
                 continue
             parent = OrgUnit(kind=parent_kind) if parent_code else None
@@ -874,6 +878,18 @@ class _Planner:
                 self._error(row.row, "kind" if "kind" in self.columns else PARENT_CODE, exc.messages[0])
             if "kind" in row.changed:
                 self._check_children_kinds(row, kind)
+
+    def _check_rights(self) -> None:
+        for row in self.by_code.values():
+            if row.is_new or not (row.changed or row.moves) or self._has_error(row, CODE):
+                continue
+            if not scope.covers(self.user, row.unit, "manage_units"):
+                self._error(
+                    row.row,
+                    CODE,
+                    _("You may not change the unit %(code)s: you do not manage this part of the network.")
+                    % {"code": row.code},
+                )
 
     def _check_children_kinds(self, row: RowPlan, kind: str) -> None:
         """Units that stay under a unit whose kind changes must still fit under the new kind."""

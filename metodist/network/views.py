@@ -79,6 +79,11 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": selectors.subtree_counts(unit) if unit.numchild else {},
         "kind_labels": dict(UnitKind.choices),
         "history": selectors.unit_history(unit, limit=5),
+        "card_filled": any(
+            getattr(unit, f) not in (None, "", [])
+            for f in services.CARD_FIELDS
+            if f not in ("code", "name_ru", "kind", "library_type")
+        ),
         "can_edit": scope.covers(user, unit, "edit_card"),
         "can_manage": scope.covers(user, unit, "manage_units"),
         "child_kinds": _child_kinds(unit),

@@ -1,11 +1,11 @@
 """Pages that export the network registry to XLSX or CSV and import it back (the logic is in registry_io)."""
 
 import secrets
-import tempfile
 import time
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +20,6 @@ from metodist.network import registry_io
 from metodist.network.forms import BootstrapMixin
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A checked file waits here for the user to confirm it; only the session knows its random name.
-STASH_DIR = Path(tempfile.gettempdir()) / "metodist-registry-import"
 STASH_SESSION_KEY = "registry_import"
 STASH_MAX_AGE = 24 * 3600
 PAGE_LIMIT = 300  # rows of the plan or errors listed on the page; the counts are always complete
@@ -107,13 +105,13 @@ def _import(request: HttpRequest, form: RegistryImportForm, context: dict) -> Ht
     if form.cleaned_data["dry_run"]:
         plan = registry_io.registry_import_plan(user=request.user, table=table)
         context.update(plan=plan, errors=plan.errors)
-        if not plan.errors:
+        if not plan.errors and (plan.to_create or plan.to_update or plan.to_move):
             context["token"] = _stash(request, content=content, filename=filename)
         return None
     try:
         plan = registry_io.registry_import_run(user=request.user, table=table)
     except registry_io.RegistryImportFailed as exc:
-        context.update(errors=exc.errors, written=False)
+        context.update(errors=exc.errors)
         return None
     _stash_drop(request)
     messages.success(
@@ -143,12 +141,17 @@ def _source(request: HttpRequest, form: RegistryImportForm) -> tuple[bytes, str]
     return stashed
 
 
+def _stash_dir() -> Path:
+    """Where a checked file waits for the user to confirm it; only the session knows its random name."""
+    return Path(settings.REGISTRY_IMPORT_STASH_DIR)
+
+
 def _stash(request: HttpRequest, *, content: bytes, filename: str) -> str:
-    STASH_DIR.mkdir(mode=0o700, exist_ok=True)
+    _stash_dir().mkdir(mode=0o700, parents=True, exist_ok=True)
     _stash_drop(request)
     _stash_clean_old()
     token = secrets.token_urlsafe(24)
-    path = STASH_DIR / token
+    path = _stash_dir() / token
     path.write_bytes(content)
     path.chmod(0o600)
     request.session[STASH_SESSION_KEY] = {"token": token, "filename": filename}
@@ -161,7 +164,7 @@ def _stash_load(request: HttpRequest, token: str) -> tuple[bytes, str] | None:
     if not stash or not token or not secrets.compare_digest(stash["token"], token):
         return None
     try:
-        return (STASH_DIR / stash["token"]).read_bytes(), stash["filename"]
+        return (_stash_dir() / stash["token"]).read_bytes(), stash["filename"]
     except OSError:
         return None
 
@@ -169,13 +172,13 @@ def _stash_load(request: HttpRequest, token: str) -> tuple[bytes, str] | None:
 def _stash_drop(request: HttpRequest) -> None:
     stash = request.session.pop(STASH_SESSION_KEY, None)
     if stash:
-        (STASH_DIR / stash["token"]).unlink(missing_ok=True)
+        (_stash_dir() / stash["token"]).unlink(missing_ok=True)
 
 
 def _stash_clean_old() -> None:
     """Files of checks that were never confirmed go after a day."""
     limit = time.time() - STASH_MAX_AGE
-    for path in STASH_DIR.iterdir():
+    for path in _stash_dir().iterdir():
         try:
             if path.stat().st_mtime < limit:
                 path.unlink()

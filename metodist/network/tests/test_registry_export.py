@@ -3,6 +3,7 @@ import io
 from datetime import date, datetime
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -11,6 +12,12 @@ from metodist.network import services
 from metodist.network.models import UnitKind
 
 EXPORT = reverse("network:registry_export")
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    # The column titles are translated; compare them in English.
+    settings.LANGUAGE_CODE = "en"
 
 
 def _sheet(response):

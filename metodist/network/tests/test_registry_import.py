@@ -5,8 +5,11 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
+from metodist.accounts.models import RoleKind
+from metodist.core.testing.factories import RoleFactory
 from metodist.network import registry_io, services
 from metodist.network.models import OrgUnit, UnitKind
 
@@ -17,9 +20,10 @@ HEADER = ["code", "parent_code", "kind", "name_ru", "name_kk", "phone", "latitud
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
+def _english_and_own_stash(settings, tmp_path):
     # Django's own validation messages are translated; compare them in English.
     settings.LANGUAGE_CODE = "en"
+    settings.REGISTRY_IMPORT_STASH_DIR = tmp_path / "stash"
 
 
 def _xlsx(rows, *, header=HEADER, titles=None, name="registry.xlsx") -> SimpleUploadedFile:
@@ -188,7 +192,10 @@ def test_errors_are_written_in_the_users_language(client_for, admin_user, net):
 
     response = _post(client, _xlsx([{**NEW_LIBRARY, "name_ru": None}]))
 
-    assert [(row, message) for row, _column, message in _errors(response)] == [(2, "Обязательное поле.")]
+    with translation.override("ru"):
+        required = translation.gettext("This field is required.")
+    assert required != "This field is required."
+    assert [(row, message) for row, _column, message in _errors(response)] == [(2, required)]
 
 
 def test_an_unknown_column_code_is_reported_on_the_codes_row(client_for, admin_user, net):
@@ -251,7 +258,7 @@ def test_a_dry_run_writes_nothing_and_shows_the_plan(client_for, admin_user, net
     assert "Write these changes" in response.content.decode()
 
 
-def test_confirming_a_dry_run_writes_the_checked_file_once(client_for, admin_user, net):
+def test_confirming_a_dry_run_writes_the_checked_file_once(client_for, admin_user, net, tmp_path):
     client = client_for(admin_user)
     before = OrgUnit.objects.count()
     token = _post(client, _xlsx([NEW_LIBRARY, MUKUR_PHONE]), dry_run=True).context["token"]
@@ -262,6 +269,7 @@ def test_confirming_a_dry_run_writes_the_checked_file_once(client_for, admin_use
     assert OrgUnit.objects.count() == before + 1
     net.mukur.refresh_from_db()
     assert net.mukur.phone == "+7 72239 2-14-55"
+    assert list((tmp_path / "stash").iterdir()) == []  # the kept file is gone once written
     again = client.post(IMPORT, {"token": token})
     assert again.status_code == 200
     assert "no longer kept" in again.content.decode()
@@ -475,3 +483,18 @@ def test_a_write_that_fails_after_the_check_rolls_the_whole_file_back(admin_user
     net.mukur.refresh_from_db()
     assert net.mukur.phone == ""
     assert OrgUnit.objects.filter(code="NEW-OK").count() == 1
+
+
+def test_units_seen_but_not_managed_import_back_unchanged_but_cannot_be_changed(client_for, methodist, net):
+    # She also reads the whole region as a marketing specialist, but manages only Beskaragay.
+    RoleFactory(user=methodist, unit=net.region, kind=RoleKind.MARKETER)
+    client = client_for(methodist)
+    exported = client.get(EXPORT).content
+
+    unchanged = _post(client, SimpleUploadedFile("registry.xlsx", exported), dry_run=True)
+    changed = _post(client, _xlsx([MUKUR_PHONE]), dry_run=True)
+
+    assert unchanged.context["errors"] == []
+    assert len(unchanged.context["plan"].unchanged) == 11
+    assert [(row, column) for row, column, _m in _errors(changed)] == [(2, "Code")]
+    assert "you do not manage" in _errors(changed)[0][2]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from metodist.demo import network_data as data
 from metodist.demo.load import demo_totals, load_demo
 from metodist.demo.synthetic import build_synthetic
+from metodist.network.models import OrgUnit
 
 
 class Command(BaseCommand):
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         for name, count in demo_totals().items():
             write(f"  {name:<15} {count:>6}")
         if root is not None:
-            units = root.get_descendant_count() + 1
+            units = OrgUnit.objects.under(root).count()
             write(
                 _("Synthetic network “%(name)s”: %(count)s units.") % {"name": root.name_ru, "count": units}
             )
