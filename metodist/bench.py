@@ -34,9 +34,9 @@ def _configure(var_dir: str, *, debug: bool) -> None:
     if os.environ.get("METODIST_BENCH_DATABASE_URL"):
         os.environ["METODIST_DATABASE_URL"] = os.environ["METODIST_BENCH_DATABASE_URL"]
     os.environ["METODIST_DEBUG"] = "1" if debug else "0"
+    os.environ["METODIST_ALLOWED_HOSTS"] = "testserver"  # the host name of Django's test client
     if not debug:
         os.environ["METODIST_SECRET_KEY"] = "metodist-bench-only-" + "x" * 40
-        os.environ["METODIST_ALLOWED_HOSTS"] = "testserver"
         os.environ["METODIST_SSL_REDIRECT"] = "0"
 
 
@@ -166,7 +166,6 @@ def run(*, units: int, runs: int, debug: bool) -> int:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from metodist.demo.load import load_demo
     from metodist.demo.synthetic import build_synthetic
@@ -177,7 +176,7 @@ def run(*, units: int, runs: int, debug: bool) -> int:
     _, demo_s = _timed(load_demo)
     root, build_s = _timed(lambda: build_synthetic(units))
 
-    setup_test_environment()
+    # No setup_test_environment(): its instrumented template rendering would slow every page down.
     client = Client()
     client.force_login(_administrator(root))
     results = [_measure(client, label, url, runs=runs, htmx=htmx) for label, url, htmx in _targets(root)]

@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from metodist.accounts.models import Role
+from metodist.accounts.models import Role, RoleKind
 from metodist.demo import network_data as data
 from metodist.demo.plan import UnitPlan, build_plan
 from metodist.network.models import LibraryPassport, OrgUnit, QualificationRecord, StaffMember
@@ -147,6 +147,13 @@ def load_demo() -> Counter:
     _ensure_staff(plan, units, users, created)
     _ensure_passports(plan, units, created)
     return +created  # drop the sorts of which nothing was added
+
+
+def grant_demo_administrator(unit: OrgUnit) -> None:
+    """Let the demo `admin` administer another tree too (the synthetic network), if that login exists."""
+    admin = get_user_model().objects.filter(username="admin").first()
+    if admin is not None:
+        Role.objects.get_or_create(user=admin, unit=unit, kind=RoleKind.ADMINISTRATOR)
 
 
 def demo_totals() -> dict[str, int]:

@@ -92,7 +92,7 @@ def _phone(code: str, rng: random.Random) -> str:
 
 
 def _genitive(adjective: str) -> str:
-    """ "Мукурская" → "Мукурской" (every adjective of the data ends in -ая)."""
+    """The genitive of a feminine adjective: Мукурская → Мукурской (all in the data end in -ая)."""
     return adjective[:-2] + "ой"
 
 

@@ -7,6 +7,7 @@ computed here and the rows are written with `bulk_create` in batches instead of 
 """
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -114,8 +115,24 @@ def _sizes(total: int) -> tuple[int, int, int, int]:
     return districts, villages, library_units - online_centres, online_centres
 
 
+@dataclass
+class _Counts:
+    """How many children each district, village and library gets, drawn up front so the total is exact."""
+
+    villages: Iterator[int]
+    libraries: Iterator[int]
+    online_centre: Iterator[bool]
+
+
 def _plan(total: int, rng: random.Random) -> _Node:
     n_districts, n_villages, n_libraries, n_centres = _sizes(total)
+    districts_per_region = _split(n_districts, REGION_COUNT, rng)
+    with_centre = set(rng.sample(range(n_libraries), n_centres))
+    counts = _Counts(
+        villages=iter(_split(n_villages, n_districts, rng)),
+        libraries=iter(_split(n_libraries, n_villages, rng)),
+        online_centre=iter(i in with_centre for i in range(n_libraries)),
+    )
     root = _Node(
         {
             "code": ROOT_CODE,
@@ -126,90 +143,77 @@ def _plan(total: int, rng: random.Random) -> _Node:
             "description": "Сгенерированная сеть для проверки производительности; не реальные данные.",
         }
     )
-    districts_per_region = _split(n_districts, REGION_COUNT, rng)
-    villages_per_district = _split(n_villages, n_districts, rng)
-    libraries_per_village = _split(n_libraries, n_villages, rng)
-    with_centre = set(rng.sample(range(n_libraries), n_centres))
-    district_no = village_no = library_no = 0
-    for r, (ru, kk, en, lat, lon) in enumerate(REGIONS, start=1):
-        region_code = f"SYN-R{r:02d}"
-        region = _Node(
-            {
-                "code": region_code,
-                "kind": UnitKind.REGION,
-                "name_ru": ru,
-                "name_kk": kk,
-                "name_en": en,
-                "latitude": Decimal(str(lat)),
-                "longitude": Decimal(str(lon)),
-            }
-        )
-        root.children.append(region)
-        for d in range(1, districts_per_region[r - 1] + 1):
-            d_ru, d_kk, d_en = _place(rng)
-            d_lat, d_lon = float(_near(lat, 1.2, rng)), float(_near(lon, 1.2, rng))
-            district_code = f"{region_code}-D{d:03d}"
-            district = _Node(
-                {
-                    "code": district_code,
-                    "kind": UnitKind.DISTRICT,
-                    "name_ru": f"{_district_adjective(d_ru)} район",
-                    "name_kk": f"{d_kk} ауданы",
-                    "name_en": f"{d_en} District",
-                    "latitude": Decimal(str(d_lat)),
-                    "longitude": Decimal(str(d_lon)),
-                }
-            )
-            region.children.append(district)
-            for s in range(1, villages_per_district[district_no] + 1):
-                v_ru, v_kk, v_en = _place(rng)
-                population = rng.randint(150, 6000)
-                v_lat, v_lon = _near(d_lat, 0.4, rng), _near(d_lon, 0.4, rng)
-                village_code = f"{district_code}-S{s:04d}"
-                village = _Node(
-                    {
-                        "code": village_code,
-                        "kind": UnitKind.SETTLEMENT,
-                        "name_ru": f"село {v_ru}",
-                        "name_kk": f"{v_kk} ауылы",
-                        "name_en": f"{v_en} village",
-                        "latitude": v_lat,
-                        "longitude": v_lon,
-                        "population_served": population,
-                    }
-                )
-                district.children.append(village)
-                for n in range(1, libraries_per_village[village_no] + 1):
-                    library = _library(
-                        rng,
-                        library_no in with_centre,
-                        village_code,
-                        n,
-                        v_ru,
-                        v_kk,
-                        v_en,
-                        v_lat,
-                        v_lon,
-                        population,
-                    )
-                    village.children.append(library)
-                    library_no += 1
-                village_no += 1
-            district_no += 1
+    for number, (region, districts) in enumerate(zip(REGIONS, districts_per_region, strict=True), start=1):
+        root.children.append(_region(number, region, districts, counts, rng))
     return root
 
 
-def _library(rng, has_centre, village_code, n, v_ru, v_kk, v_en, lat, lon, population) -> _Node:
+def _region(number: int, region: tuple, districts: int, counts: _Counts, rng: random.Random) -> _Node:
+    ru, kk, en, lat, lon = region
+    code = f"SYN-R{number:02d}"
+    node = _Node(
+        {
+            "code": code,
+            "kind": UnitKind.REGION,
+            "name_ru": ru,
+            "name_kk": kk,
+            "name_en": en,
+            "latitude": Decimal(str(lat)),
+            "longitude": Decimal(str(lon)),
+        }
+    )
+    for d in range(1, districts + 1):
+        d_ru, d_kk, d_en = _place(rng)
+        district = _Node(
+            {
+                "code": f"{code}-D{d:03d}",
+                "kind": UnitKind.DISTRICT,
+                "name_ru": f"{_district_adjective(d_ru)} район",
+                "name_kk": f"{d_kk} ауданы",
+                "name_en": f"{d_en} District",
+                "latitude": _near(lat, 1.2, rng),
+                "longitude": _near(lon, 1.2, rng),
+            }
+        )
+        district.children = [_village(district, s, counts, rng) for s in range(1, next(counts.villages) + 1)]
+        node.children.append(district)
+    return node
+
+
+def _village(district: _Node, number: int, counts: _Counts, rng: random.Random) -> _Node:
+    ru, kk, en = _place(rng)
+    node = _Node(
+        {
+            "code": f"{district.fields['code']}-S{number:04d}",
+            "kind": UnitKind.SETTLEMENT,
+            "name_ru": f"село {ru}",
+            "name_kk": f"{kk} ауылы",
+            "name_en": f"{en} village",
+            "latitude": _near(float(district.fields["latitude"]), 0.4, rng),
+            "longitude": _near(float(district.fields["longitude"]), 0.4, rng),
+            "population_served": rng.randint(150, 6000),
+        }
+    )
+    names = (ru, kk, en)
+    node.children = [
+        _library(node, n, names, next(counts.online_centre), rng)
+        for n in range(1, next(counts.libraries) + 1)
+    ]
+    return node
+
+
+def _library(village: _Node, n: int, names: tuple[str, str, str], has_centre: bool, rng) -> _Node:
+    v_ru, v_kk, v_en = names
+    population = village.fields["population_served"]
     common = {
-        "code": f"{village_code}-L{n}",
-        "latitude": lat,
-        "longitude": lon,
+        "code": f"{village.fields['code']}-L{n}",
+        "latitude": village.fields["latitude"],
+        "longitude": village.fields["longitude"],
         "address": f"с. {v_ru}, ул. Абая, {rng.randint(1, 60)}",
         "languages": ["kk", "ru"],
         "opening_year": rng.randint(1930, 2015),
     }
-    roll = rng.random()
-    if n == 1 or has_centre or roll < 0.8:
+    if n == 1 or has_centre or rng.random() < 0.8:
         large = population >= 1000
         fields = {
             "kind": UnitKind.LIBRARY,
@@ -248,8 +252,8 @@ def _library(rng, has_centre, village_code, n, v_ru, v_kk, v_en, lat, lon, popul
                     "name_en": f"{v_en} Village Online Centre",
                     "library_type": LibraryType.ONLINE_CENTRE,
                     "founding_department": FoundingDepartment.CULTURE,
-                    "latitude": lat,
-                    "longitude": lon,
+                    "latitude": common["latitude"],
+                    "longitude": common["longitude"],
                     "languages": ["kk", "ru"],
                     "opening_year": rng.randint(2012, 2020),
                     "population_served": population,

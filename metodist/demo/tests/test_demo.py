@@ -5,7 +5,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from metodist.accounts.models import Role, RoleKind
 from metodist.core import scope
@@ -213,8 +213,9 @@ def test_the_command_prints_a_summary_and_the_demo_logins(db):
 
 
 def test_the_synthetic_network_is_a_consistent_tree_beside_the_demo(demo):
-    root = build_synthetic(300)
+    call_command("demo", "--synthetic", "300", "--quiet")
 
+    root = _unit("SYN-KZ")
     units = OrgUnit.objects.under(root)
     assert units.count() == 300
     assert all(problems == [] for problems in OrgUnit.objects.find_problems())
@@ -227,6 +228,8 @@ def test_the_synthetic_network_is_a_consistent_tree_beside_the_demo(demo):
         UnitKind.ONLINE_CENTRE,
     }
     assert root.path > _unit("VKO").path
+    admin = get_user_model().objects.get(username="admin")
+    assert scope.units(admin).filter(code="SYN-KZ").exists()
 
 
 def test_treebeard_keeps_working_on_the_bulk_created_tree(db):
@@ -261,3 +264,5 @@ def test_the_synthetic_network_is_the_same_every_time_and_built_once(db):
 def test_a_synthetic_network_too_small_for_every_level_is_refused(db):
     with pytest.raises(ValueError, match="at least"):
         build_synthetic(20)
+    with pytest.raises(CommandError):
+        call_command("demo", "--synthetic", "20", "--quiet")

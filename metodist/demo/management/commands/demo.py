@@ -1,11 +1,11 @@
 """`metodist demo`: load the demo East Kazakhstan network and its users (safe to run again)."""
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from metodist.demo import network_data as data
-from metodist.demo.load import demo_totals, load_demo
+from metodist.demo.load import demo_totals, grant_demo_administrator, load_demo
 from metodist.demo.synthetic import build_synthetic
 from metodist.network.models import OrgUnit
 
@@ -28,7 +28,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, quiet: bool = False, synthetic: int = 0, **options) -> None:
         created = load_demo()
-        root = build_synthetic(synthetic) if synthetic else None
+        root = None
+        if synthetic:
+            try:
+                root = build_synthetic(synthetic)
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            grant_demo_administrator(root)
         if quiet:
             return
         self._summary(created, root)
