@@ -55,7 +55,7 @@ format: install
 messages-update: install
 	bash scripts/system-deps.sh
 	cd metodist && ../$(PY) ../manage.py makemessages -l ru -l kk -l en --no-obsolete
-	$(PY) -m metodist.core.i18n fill-en
+	$(PY) -m metodist.core.i18n tidy
 
 bench: install messages
 	$(PY) -m metodist.bench

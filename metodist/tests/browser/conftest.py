@@ -7,15 +7,13 @@ Playwright never downloads a browser of its own here: it drives the system's /us
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-# The live server's thread and Playwright's sync API share the test's thread, which Django would
-# otherwise take for an event loop and refuse ORM calls in.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 # Two cores shared with a second test run: give pages more than Playwright's default 5 s.
 expect.set_options(timeout=15_000)
@@ -35,16 +33,34 @@ SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screensh
 DEMO_PASSWORD = "metodist-demo"
 
 
-@pytest.fixture(scope="session")
+# Package scope: one Chromium for all browser tests, and gone (with the variable below) after them.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/browser-setup.sh` (as root it installs it)")
-    with sync_playwright() as playwright:
+    # Playwright's sync API runs an event loop in the test's thread, where Django then refuses ORM
+    # calls (the demo data, the database flush). Allowed only while the browser runs: left in the
+    # environment, the variable would reach later tests' subprocesses (`check --deploy` rejects it).
+    with _environ(DJANGO_ALLOW_ASYNC_UNSAFE="true"), sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         yield chromium
         chromium.close()
+
+
+@contextmanager
+def _environ(**variables: str) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 @pytest.fixture
