@@ -47,17 +47,25 @@ def untranslated(language: str) -> list[str]:
     return missing
 
 
-def fill_english() -> int:
-    """Give every empty English message its msgid: the source strings are written in English."""
+def tidy() -> int:
+    """Give the catalogues a real header, and every empty English message its msgid (sources are English)."""
     from babel.messages.pofile import write_po
 
     for po_path in catalogues():
-        if po_path.parent.parent.name != "en":
-            continue
+        language = po_path.parent.parent.name
         with po_path.open("rb") as fh:
-            catalog = read_po(fh, locale="en")
+            catalog = read_po(fh, locale=language)
+        # makemessages leaves "Language:" empty and a placeholder plural rule: take both from the locale.
+        catalog.locale = language
+        catalog._num_plurals = catalog._plural_expr = None
+        catalog.project, catalog.version = "Metodist", ""
+        catalog.copyright_holder = "the Metodist authors"
+        catalog.msgid_bugs_address = ""
+        catalog.language_team = language
+        catalog.last_translator = "the Metodist authors"
+        catalog.fuzzy = False
         for message in catalog:
-            if not message.id:
+            if not message.id or language != "en":
                 continue
             if isinstance(message.id, tuple):
                 if not all(message.string):
@@ -82,4 +90,4 @@ def check() -> int:
 
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "compile"
-    sys.exit({"compile": compile_all, "check": check, "fill-en": fill_english}[command]())
+    sys.exit({"compile": compile_all, "check": check, "tidy": tidy}[command]())

@@ -21,7 +21,7 @@ from metodist.network.models import (
 )
 
 SEED = 2013
-PASSPORT_YEARS = (2023, 2024)
+PASSPORT_YEARS = (2024, 2025)
 LANGUAGES = ["kk", "ru"]
 
 

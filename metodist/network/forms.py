@@ -28,7 +28,7 @@ class UnitForm(BootstrapMixin, forms.ModelForm):
         label=_("Languages of service"),
         choices=ServiceLanguage.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     class Meta:

@@ -194,7 +194,7 @@ def test_library_cards_staff_and_passports_are_filled_in(demo):
         if unit.kind in (UnitKind.SCHOOL_LIBRARY, UnitKind.COLLEGE_LIBRARY)
     )
     assert all(1 <= unit.staff.count() <= 3 for unit in staffed)
-    assert {(unit.pk, year) for unit in libraries for year in (2023, 2024)} == passport_years
+    assert {(unit.pk, year) for unit in libraries for year in (2024, 2025)} == passport_years
     assert {str(rate) for rate in _rates(libraries)} >= {"0.25", "0.50"}
 
 
