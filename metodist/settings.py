@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "metodist.core",
     "metodist.network",
     "metodist.accounts",
+    "metodist.events",
     "metodist.api",
     "metodist.dashboard",
     "metodist.demo",

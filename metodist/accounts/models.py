@@ -27,13 +27,16 @@ class Capability(models.TextChoices):
     EDIT_CARD = "edit_card", _("edit the cards of units")
     MANAGE_UNITS = "manage_units", _("create, move and archive units")
     MANAGE_ROLES = "manage_roles", _("grant and revoke roles")
+    MANAGE_EVENTS = "manage_events", _("plan and record events")
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     RoleKind.ADMINISTRATOR: frozenset(Capability.values),
-    RoleKind.METHODOLOGIST: frozenset({Capability.VIEW, Capability.EDIT_CARD, Capability.MANAGE_UNITS}),
-    RoleKind.MARKETER: frozenset({Capability.VIEW}),
-    RoleKind.LIBRARIAN: frozenset({Capability.VIEW, Capability.EDIT_CARD}),
+    RoleKind.METHODOLOGIST: frozenset(
+        {Capability.VIEW, Capability.EDIT_CARD, Capability.MANAGE_UNITS, Capability.MANAGE_EVENTS}
+    ),
+    RoleKind.MARKETER: frozenset({Capability.VIEW, Capability.MANAGE_EVENTS}),
+    RoleKind.LIBRARIAN: frozenset({Capability.VIEW, Capability.EDIT_CARD, Capability.MANAGE_EVENTS}),
     # A volunteer sees only the deliveries assigned to them (outreach), not the registry.
     RoleKind.VOLUNTEER: frozenset(),
 }

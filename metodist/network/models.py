@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
@@ -70,7 +71,7 @@ class LibraryType(models.TextChoices):
 
 class FoundingDepartment(models.TextChoices):
     CULTURE = "culture", _("culture")
-    EDUCATION = "education", _("education")
+    EDUCATION = "education", pgettext_lazy("founding department", "education")
     OTHER = "other", _("other department")
 
 
@@ -230,7 +231,7 @@ class OrgUnit(MP_Node, TimeStampedModel):
         if allowed is None or parent.kind not in allowed:
             raise ValidationError(
                 {
-                    "parent": _("A %(kind)s cannot stand under a %(parent_kind)s.")
+                    "parent": _("A unit of kind “%(kind)s” cannot stand under a unit of kind “%(parent_kind)s”.")
                     % {"kind": self.get_kind_display(), "parent_kind": parent.get_kind_display()}
                 },
                 code="parent_kind",

@@ -65,8 +65,10 @@ def unit_search(
         qs = qs.filter(kind=kind)
     if district is not None:
         qs = qs.under(district)
-    total = qs.count()
-    results = list(qs.order_by("path").only(*TREE_FIELDS)[:limit])
+    results = list(qs.order_by("path").only(*TREE_FIELDS)[: limit + 1])
+    # Count the whole match only when there is more than a page of it: the regex search scans the table.
+    total = len(results) if len(results) <= limit else qs.count()
+    results = results[:limit]
     crumbs = ancestors_map(results)
     for unit in results:
         unit.breadcrumbs = [crumbs[p] for p in unit.ancestor_paths() if p in crumbs]

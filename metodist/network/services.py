@@ -104,7 +104,7 @@ def unit_archive(*, user, unit: OrgUnit) -> int:
     count = 0
     for member in OrgUnit.objects.under(unit).filter(archived_at__isnull=True):
         member.archived_at = now
-        member._change_reason = _("archived")
+        member._change_reason = _("moved to the archive")
         member.save(update_fields=["archived_at", "updated_at"])
         count += 1
     return count

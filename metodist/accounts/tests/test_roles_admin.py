@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from metodist.accounts import services
 from metodist.accounts.models import Role, RoleKind
@@ -195,7 +196,7 @@ def test_a_double_submit_of_a_grant_creates_one_role(client_for, net, admin_user
 
 
 def test_the_service_refuses_a_duplicate_with_a_clear_message(net, admin_user, librarian):
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         services.role_grant(granted_by=admin_user, user=librarian, unit=net.mukur, kind=RoleKind.LIBRARIAN)
 
     assert refused.value.code == "duplicate"

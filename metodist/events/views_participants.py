@@ -1,0 +1,3 @@
+"""Placeholder so the URLconf imports; its owner replaces this module."""
+
+urlpatterns: list = []
