@@ -143,6 +143,7 @@ LOGIN_THROTTLE_WINDOW = int(os.environ.get("METODIST_LOGIN_THROTTLE_WINDOW", "90
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("kk", _("Kazakh")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["metodist.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("METODIST_TIME_ZONE", "Asia/Almaty")
