@@ -36,6 +36,7 @@ test: install messages
 	$(PY) -m pytest -n 2 -m "not browser" -q
 
 test-pg: install messages
+	bash scripts/system-deps.sh
 	bash scripts/with-postgres.sh $(PY) -m pytest -n 2 -m "not browser" -q
 
 test-browser: install messages

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# System packages the tests need beyond Python: GNU gettext (the translation check extracts messages).
+# System packages the tests need beyond Python: GNU gettext (the translation check extracts messages),
+# LibreOffice Writer (tests open generated DOCX files in it), DejaVu fonts (Cyrillic and Kazakh in PDFs).
 # Installs them with apt-get when missing and running as root; otherwise says what to install.
 set -euo pipefail
 missing=()
 command -v xgettext >/dev/null 2>&1 || missing+=(gettext)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing system packages: ${missing[*]}"
   apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 else
   echo "Please install: ${missing[*]} (e.g. sudo apt-get install ${missing[*]})" >&2
   exit 1

@@ -1,0 +1,66 @@
+"""`metodist remind`: send the reminders that are due. Run it once a day from cron (say at 10:00).
+
+Every part of Metodist that reminds people adds one function to REMINDERS. A reminder function takes
+keyword arguments `now` (the moment of the run) and `base_url` (for links in the mail), sends what is due
+— once: running the command twice sends nothing new — and answers one line for the summary.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from metodist.events import participants
+
+DEFAULT_BASE_URL = "http://localhost:8000"
+
+
+def event_participants(*, now: datetime, base_url: str) -> str:
+    """Participants of the events that start tomorrow."""
+    summary = participants.reminders_send(now=now, base_url=base_url)
+    line = _("Events starting tomorrow: %(sent)s reminder(s) sent for %(events)s event(s).") % {
+        "sent": summary.sent,
+        "events": summary.events,
+    }
+    if summary.failed:
+        line += " " + _("%(failed)s could not be sent; the next run tries again.") % {
+            "failed": summary.failed
+        }
+    return line
+
+
+Reminder = Callable[..., str]
+REMINDERS: list[Reminder] = [event_participants]
+
+
+class Command(BaseCommand):
+    help = gettext_lazy(
+        "Send the reminders that are due (for example, to participants of tomorrow's events)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--base-url",
+            default="",
+            help=gettext_lazy(
+                "Address of this Metodist for links in the mail, e.g. https://metodist.example.kz "
+                "(default: the METODIST_BASE_URL setting)."
+            ),
+        )
+
+    def handle(self, *args, base_url: str = "", **options) -> None:
+        base_url = base_url or getattr(settings, "METODIST_BASE_URL", "")
+        if not base_url:
+            self.stderr.write(
+                _("No base URL is set; links in the mail point to %(url)s.") % {"url": DEFAULT_BASE_URL}
+            )
+            base_url = DEFAULT_BASE_URL
+        now = timezone.now()
+        # Nobody's browser tells the command a language: the mail goes out in the installation's one.
+        with translation.override(settings.LANGUAGE_CODE):
+            for reminder in REMINDERS:
+                self.stdout.write(reminder(now=now, base_url=base_url.rstrip("/")))
