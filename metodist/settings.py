@@ -32,6 +32,8 @@ if not SECRET_KEY:
         raise RuntimeError("Set METODIST_SECRET_KEY when METODIST_DEBUG is off.")
     SECRET_KEY = "metodist-insecure-development-key-do-not-use-in-production"
 
+# The public address of the site, for links in mails sent outside a request (`metodist remind`).
+METODIST_BASE_URL = os.environ.get("METODIST_BASE_URL", "")
 ALLOWED_HOSTS = env_list("METODIST_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("METODIST_CSRF_TRUSTED_ORIGINS")
 

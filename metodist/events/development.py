@@ -275,10 +275,7 @@ class UnitDevelopment:
 
 def _grouped(queryset: QuerySet, path_field: str, length: int, **aggregates) -> dict[str, dict]:
     rows = (
-        queryset.annotate(part=Substr(path_field, 1, length))
-        .values("part")
-        .annotate(**aggregates)
-        .order_by()
+        queryset.annotate(part=Substr(path_field, 1, length)).values("part").annotate(**aggregates).order_by()
     )
     return {row.pop("part"): row for row in rows}
 
@@ -417,9 +414,7 @@ def hours_value(value: Decimal | int | None) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def development_xlsx(
-    *, report: UnitDevelopment, plan: list[PlanMonth], people: QuerySet
-) -> bytes:
+def development_xlsx(*, report: UnitDevelopment, plan: list[PlanMonth], people: QuerySet) -> bytes:
     """The figures of the page as a workbook: summary, districts, plan of trainings and people."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -471,8 +466,17 @@ def development_xlsx(
 
     plan_sheet = sheet(
         _("Plan of trainings"),
-        [_("Month"), _("Date"), _("Title"), _("Form of work"), _("Organiser"), _("Status"), _("Hours"),
-         _("Planned participants"), _("Actual participants")],
+        [
+            _("Month"),
+            _("Date"),
+            _("Title"),
+            _("Form of work"),
+            _("Organiser"),
+            _("Status"),
+            _("Hours"),
+            _("Planned participants"),
+            _("Actual participants"),
+        ],
         [10, 12, 50, 28, 40, 14, 8, 12, 12],
     )
     for month in plan:
@@ -499,7 +503,9 @@ def development_xlsx(
     )
     for person in people.iterator(chunk_size=1000):
         trainings, hours = person_year_figures(person)
-        people_sheet.append([person.full_name, person.position, person.unit.name, trainings, hours_value(hours)])
+        people_sheet.append(
+            [person.full_name, person.position, person.unit.name, trainings, hours_value(hours)]
+        )
 
     buffer = io.BytesIO()
     workbook.save(buffer)

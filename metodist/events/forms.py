@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.forms.formsets import BaseFormSet, formset_factory
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from metodist.core import scope
@@ -21,8 +22,10 @@ from metodist.events.models import (
     EventFamily,
     EventFile,
     EventFileKind,
+    EventSection,
     EventStatus,
     FormOfWork,
+    Handout,
 )
 from metodist.network.models import OrgUnit, StaffMember
 
@@ -134,19 +137,28 @@ class EventForm(BootstrapMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
+def _label(model, name: str):
+    # The model's own (translated) name of the field, as a ModelForm would show it.
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
 class SectionForm(BootstrapMixin, forms.Form):
-    speaker = forms.CharField(label=_("speaker"), max_length=200, required=False)
-    speaker_position = forms.CharField(label=_("speaker's position"), max_length=300, required=False)
-    speaker_unit = forms.CharField(label=_("speaker's unit"), max_length=300, required=False)
-    topic = forms.CharField(label=_("topic"), max_length=500)
-    summary = forms.CharField(label=_("summary"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    speaker = forms.CharField(label=_label(EventSection, "speaker"), max_length=200, required=False)
+    speaker_position = forms.CharField(
+        label=_label(EventSection, "speaker_position"), max_length=300, required=False
+    )
+    speaker_unit = forms.CharField(label=_label(EventSection, "speaker_unit"), max_length=300, required=False)
+    topic = forms.CharField(label=_label(EventSection, "topic"), max_length=500)
+    summary = forms.CharField(
+        label=_label(EventSection, "summary"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class HandoutForm(BootstrapMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    title = forms.CharField(label=_("title"), max_length=300)
-    file = forms.FileField(label=_("file"), required=False)
-    remove = forms.BooleanField(label=_("remove"), required=False)
+    title = forms.CharField(label=_label(Handout, "title"), max_length=300)
+    file = forms.FileField(label=_label(Handout, "file"), required=False)
+    remove = forms.BooleanField(label=_("Remove"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

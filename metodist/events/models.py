@@ -119,8 +119,12 @@ class Event(TimeStampedModel):
         related_name="events",
         verbose_name=_("form of work"),
     )
-    family = models.CharField(_("family"), max_length=12, choices=EventFamily.choices, default=EventFamily.TRAINING)
-    status = models.CharField(_("status"), max_length=12, choices=EventStatus.choices, default=EventStatus.PLANNED)
+    family = models.CharField(
+        _("family"), max_length=12, choices=EventFamily.choices, default=EventFamily.TRAINING
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=EventStatus.choices, default=EventStatus.PLANNED
+    )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
     organiser_unit = models.ForeignKey(
@@ -186,7 +190,12 @@ class Event(TimeStampedModel):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies", editable=False
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
 
     history = HistoricalRecords(excluded_fields=["report_ru_generated", "report_kk_generated"])
@@ -281,7 +290,9 @@ class EventFileKind(models.TextChoices):
 
 class EventFile(TimeStampedModel):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="files")
-    kind = models.CharField(_("kind"), max_length=8, choices=EventFileKind.choices, default=EventFileKind.PHOTO)
+    kind = models.CharField(
+        _("kind"), max_length=8, choices=EventFileKind.choices, default=EventFileKind.PHOTO
+    )
     file = models.FileField(_("file"), upload_to="events/files/%Y/")
     caption = models.CharField(_("caption"), max_length=300, blank=True)
 
@@ -364,7 +375,9 @@ class Participant(TimeStampedModel):
 class CalendarFeed(models.Model):
     """A private iCal link of a user for the events of a unit's subtree."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
     unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
     token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

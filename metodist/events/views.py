@@ -358,33 +358,44 @@ def _section_formset(request: HttpRequest, event: Event | None):
     return SectionFormSet(initial=initial, prefix=SECTION_PREFIX)
 
 
-def _handout_formset(request: HttpRequest, event: Event | None):
-    if request.method == "POST":
-        return HandoutFormSet(request.POST, request.FILES, prefix=HANDOUT_PREFIX)
-    initial = [{"id": h.pk, "title": h.title} for h in event.handouts.all()] if event else []
-    formset = HandoutFormSet(initial=initial, prefix=HANDOUT_PREFIX)
-    for form, handout in zip(formset.forms, event.handouts.all() if event else [], strict=False):
-        form.current_file = handout.file
+def _handout_formset(request: HttpRequest, event: Event | None, rows: list[dict] | None = None):
+    """The handouts as submitted (bound), or as stored, or as typed (`rows`) after a row action."""
+    if request.method == "POST" and rows is None:
+        formset = HandoutFormSet(request.POST, request.FILES, prefix=HANDOUT_PREFIX)
+    else:
+        if rows is None:
+            rows = [{"id": h.pk, "title": h.title} for h in event.handouts.all()] if event else []
+        formset = HandoutFormSet(initial=rows, prefix=HANDOUT_PREFIX)
+    stored = {h.pk: h.file for h in event.handouts.all()} if event else {}
+    for form in formset.forms:
+        handout_id = form["id"].value()
+        form.current_file = stored.get(int(handout_id)) if str(handout_id or "").isdigit() else None
     return formset
 
 
-def _programme_action(request: HttpRequest) -> list[dict] | None:
-    """Apply "add a row", "remove row i", "move row i up/down" to the programme as it was typed."""
+def _row_action(request: HttpRequest) -> tuple[list[dict], list[dict]] | None:
+    """Apply a row action to the rows as typed: add a section, remove or move section i, one more handout.
+
+    Answers the programme and handout rows to show again, or None for a plain submit.
+    """
     action = request.POST.get("programme_action", "")
     if not action:
         return None
     rows = raw_rows(request.POST, SECTION_PREFIX, SECTION_FIELDS)
+    handouts = raw_rows(request.POST, HANDOUT_PREFIX, HANDOUT_FIELDS)
     verb, _sep, index = action.partition("-")
     position = int(index) if index.isdigit() else -1
     if verb == "add":
         rows.append({})
+    elif verb == "handout":
+        handouts.append({})
     elif verb == "remove" and 0 <= position < len(rows):
         rows.pop(position)
     elif verb in {"up", "down"} and 0 <= position < len(rows):
         target = position - 1 if verb == "up" else position + 1
         if 0 <= target < len(rows):
             rows[position], rows[target] = rows[target], rows[position]
-    return rows
+    return rows, handouts
 
 
 def _apply_service_errors(form, formsets: dict, exc: ValidationError) -> None:
@@ -418,13 +429,14 @@ def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
     if event is None:
         initial = {"venue_unit": request.GET.get("venue"), "organiser_unit": request.GET.get("organiser")}
     form = EventForm(post, instance=event or Event(), user=user, initial=initial)
-    rows = _programme_action(request) if post else None
-    if rows is not None:
-        # A row action re-shows the programme as typed; nothing is saved yet.
-        sections = SectionFormSet(initial=rows, prefix=SECTION_PREFIX)
+    typed = _row_action(request) if post else None
+    if typed is not None:
+        # A row action shows the rows again as typed; nothing is saved yet.
+        sections = SectionFormSet(initial=typed[0], prefix=SECTION_PREFIX)
         if request.htmx:
             return render(request, "events/event_form.html#programme", {"sections": sections})
-        handouts = _handout_formset(request, event)
+        handouts = _handout_formset(request, event, rows=typed[1])
+        form = EventForm(instance=event or Event(), user=user, initial=_typed_card(post))
         return _render_form(request, event, form, sections, handouts)
     sections = _section_formset(request, event)
     handouts = _handout_formset(request, event)
@@ -452,6 +464,14 @@ def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
     if cache_key:
         cache.delete(cache_key)
     return _render_form(request, event, form, sections, handouts)
+
+
+def _typed_card(data) -> dict:
+    """The card as typed, shown again unvalidated after a row action (no errors before "Save")."""
+    return {
+        name: data.getlist(name) if name == "responsible" else data.get(name)
+        for name in EventForm.Meta.fields
+    }
 
 
 def _save(user, event: Event | None, form, sections, handouts) -> Event:

@@ -55,6 +55,7 @@ class StaffGroupInviteForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, prefix="group", **kwargs)
         self.fields["unit"].queryset = scope.units(user).filter(archived_at__isnull=True).order_by("path")
+        self.fields["unit"].empty_label = _("all units I see")
         self.fields["position"].choices = [("", _("any position"))] + [
             (p, p) for p in services.staff_positions(user)
         ]

@@ -79,7 +79,7 @@ def ru_date_span(start: datetime.date, end: datetime.date | None = None) -> str:
 
 
 def ru_plural_category(number: int) -> str:
-    """"one" (1, 21, 101), "few" (2-4, 22-24) or "many" (0, 5-20, 25…) — which form a noun takes after it."""
+    """Which form a noun takes after the number: "one" (1, 21), "few" (2-4, 22-24) or "many" (0, 5-20…)."""
     number = abs(number)
     if number % 10 == 1 and number % 100 != 11:
         return "one"
@@ -110,7 +110,7 @@ def _restore_case(original: str, inflected: str) -> str:
 
 
 def ru_plural(number: int, noun: str) -> str:
-    """"36 специалистов", "21 участник", "2 академических часа": the number and its agreeing noun phrase."""
+    """The number and its agreeing noun phrase: 36 специалистов, 21 участник, 2 академических часа."""
     return f"{number} {ru_agree_with_number(noun, number)}"
 
 
@@ -197,7 +197,7 @@ class RuPhrase:
 
     @property
     def gender(self) -> str | None:
-        """"masc", "femn", "neut", or None for a plural head."""
+        """The head's gender (masc, femn, neut), or None for a plural head."""
         if self.head_parse.tag.number == "plur":
             return None
         return self.head_parse.tag.gender
@@ -263,7 +263,7 @@ def ru_inflect(phrase: str, case: str) -> str | None:
 
 
 def ru_place(phrase: str) -> str | None:
-    """"в ВКО универсальной библиотеке имени Абая", "на площади Абая", "во Дворце культуры"; None if unsure."""
+    """«в ВКО универсальной библиотеке имени Абая», «на площади Абая», «во Дворце культуры»; or None."""
     parsed = RuPhrase.parse(phrase)
     if parsed is None:
         return None
@@ -278,14 +278,14 @@ def _ru_preposition(preposition: str, following: str) -> str:
     first = following.split()[0]
     if preposition == "в" and not _is_abbreviation(first):
         lower = first.lower()
-        # "во" before в/ф followed by a consonant: во Дворце, во Власихе.
-        if len(lower) > 1 and lower[0] in "вф" and lower[1] not in _RU_VOWELS:
+        # "во" before в/ф followed by a consonant (во Власихинской), and by custom before "двор-" (во Дворце).
+        if (len(lower) > 1 and lower[0] in "вф" and lower[1] not in _RU_VOWELS) or lower.startswith("двор"):
             return "во"
     return preposition
 
 
 def ru_past_passive(phrase: str, verb: str = "проведен") -> str | None:
-    """"был проведен библиотечный урок": the auxiliary and short participle agreeing with the phrase."""
+    """The auxiliary and short participle agreeing with the phrase: был проведен (библиотечный урок)."""
     parsed = RuPhrase.parse(phrase)
     if parsed is None:
         return None
@@ -301,7 +301,7 @@ _MASCULINE_SURNAME = re.compile(r"(ов|ев|ёв|ин|ын|ский|цкий|с
 
 
 def ru_person_gender(full_name: str) -> str | None:
-    """"femn" or "masc" from a patronymic, a Slavic or Kazakh surname or a known first name; None if unsure.
+    """The gender (femn or masc) from a patronymic, a Slavic or Kazakh surname or a first name, or None.
 
     Works with "Мальцева О.", "Ольга Петровна Мальцева", "Серикова Айгуль Ержановна", "Жанар Серікқызы".
     """
@@ -322,7 +322,9 @@ def ru_person_gender(full_name: str) -> str | None:
             return "masc"
     genders = set()
     for word in words:
-        names = [p for p in _morph().parse(word.lower()) if "Name" in p.tag.grammemes and p.tag.case == "nomn"]
+        names = [
+            p for p in _morph().parse(word.lower()) if "Name" in p.tag.grammemes and p.tag.case == "nomn"
+        ]
         if names and max(names, key=lambda p: p.score).score >= 0.3:
             genders.add(max(names, key=lambda p: p.score).tag.gender)
     return genders.pop() if len(genders) == 1 else None
@@ -378,7 +380,7 @@ def kk_is_front(word: str) -> bool:
 
 
 def _kk_last_sound(word: str) -> str:
-    """"vowel", "nasal", "sonorant", "voiced" or "voiceless"."""
+    """The kind of the last sound: vowel, nasal, sonorant, voiced or voiceless."""
     last = word.lower().rstrip("ьъ")[-1:]
     if not last:
         return "vowel"
@@ -452,7 +454,7 @@ _KK_VOICING = {"п": "б", "қ": "ғ", "к": "г"}
 
 
 def kk_possessive(word: str) -> str:
-    """The third-person possessive: буклет → буклеті, жадынама → жадынамасы, кітап → кітабы, жинақ → жинағы."""
+    """The third-person possessive: буклет → буклеті, жадынама → жадынамасы, жинақ → жинағы."""
     front = kk_is_front(word)
     if _kk_last_sound(word) == "vowel" and word.lower()[-1] not in "иу":
         return word + ("сі" if front else "сы")
@@ -475,7 +477,9 @@ def kk_phrase_suffix(phrase: str, case: str) -> str | None:
     the "n" forms. None when the last word is not a plain Kazakh word (a quote, a number, Latin letters).
     """
     words = phrase.split()
-    if not words or not re.fullmatch(r"[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі-]*[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]", words[-1]):
+    if not words or not re.fullmatch(
+        r"[A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі-]*[А-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]", words[-1]
+    ):
         return None
     if len(words) > 1 and _KK_POSSESSIVE_END.search(words[-1].lower()) and len(words[-1]) > 3:
         possessive = _kk_last_sound(words[-1][:-1]) != "vowel" or words[-1].lower()[-2:] in {"сы", "сі"}
@@ -485,7 +489,7 @@ def kk_phrase_suffix(phrase: str, case: str) -> str | None:
 
 
 def kk_date(day: datetime.date, case: str | None = None) -> str:
-    """"2013 жылғы 20 қыркүйек"; with case="loc" "2013 жылғы 20 қыркүйекте"."""
+    """A date in Kazakh: 2013 жылғы 20 қыркүйек; with case="loc" 2013 жылғы 20 қыркүйекте."""
     month = KK_MONTHS[day.month - 1]
     if case:
         month = kk_suffix(month, case)
@@ -529,7 +533,7 @@ def sentence(text: str) -> str:
 
 
 def lower_first(text: str) -> str:
-    """"Групповая консультация" → "групповая консультация"; abbreviations (ВКО, PR) stay."""
+    """Lower-case the first letter (Групповая → групповая); abbreviations (ВКО, PR) stay."""
     text = " ".join(text.split())
     if len(text) > 1 and text[0].isupper() and not text[1].isupper():
         return text[0].lower() + text[1:]
@@ -539,3 +543,29 @@ def lower_first(text: str) -> str:
 def clause(text: str) -> str:
     """Text to go after a colon inside a sentence: lower-case first letter, no final full stop."""
     return lower_first(text).rstrip(" .")
+
+
+def date_in_words(day: datetime.date, language: str) -> str:
+    """A date in words in the document's language: ru "20 сентября 2013 года", kk "2013 жылғы 20 қыркүйек"."""
+    if language == "ru":
+        return ru_date(day)
+    if language == "kk":
+        return kk_date(day)
+    from babel.dates import format_date
+
+    return format_date(day, format="long", locale=language or "en")
+
+
+def date_span_in_words(start: datetime.date, end: datetime.date | None, language: str) -> str:
+    """One day or a span of days, in the nominative: kk "2024 жылғы 30 қыркүйек – 2 қазан"."""
+    if end is None or end <= start:
+        return date_in_words(start, language)
+    if language == "ru":
+        return ru_date_span(start, end)
+    if language == "kk":
+        if start.year != end.year:
+            return f"{kk_date(start)} – {kk_date(end)}"
+        if start.month != end.month:
+            return f"{kk_date(start)} – {end.day} {KK_MONTHS[end.month - 1]}"
+        return f"{start.year} жылғы {start.day}–{end.day} {KK_MONTHS[end.month - 1]}"
+    return f"{date_in_words(start, language)} – {date_in_words(end, language)}"

@@ -39,7 +39,7 @@ from metodist.events.documents.grammar import (
     sentence,
 )
 from metodist.events.models import Event, EventFamily, EventStatus
-from metodist.network.models import UnitKind
+from metodist.network.models import OrgUnit, UnitKind
 
 LANGUAGES = ("ru", "kk")
 
@@ -118,6 +118,12 @@ def _join(*sentences: str) -> str:
     return " ".join(s for s in sentences if s)
 
 
+def _stop(text: str) -> str:
+    """End a sentence with a full stop, unless it already ends with one (as "Мальцева О." does)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -169,7 +175,7 @@ def _ru_venue_phrase(event: Event) -> tuple[str, str | None]:
     name = unit.name_ru.strip()
     if unit.kind == UnitKind.DEPARTMENT:
         # "в методическом отделе ВКО универсальной библиотеки имени Абая"
-        parent = unit.get_parent()
+        parent = OrgUnit.objects.get_parent(unit)
         parent_gent = ru_inflect(parent.name_ru, "gent") if parent else None
         place = ru_place(lower_first(name))
         if parent_gent and place:
@@ -230,19 +236,23 @@ def _ru_section(section, index: int) -> str:
     gender = ru_person_gender(name) if name else None
     ending = {"femn": "а", "masc": ""}.get(gender)
     if not who:
-        text = f"Первый раздел был посвящен теме {topic}." if index == 0 else f"Теме {topic} был посвящен следующий раздел."
+        text = (
+            f"Первый раздел был посвящен теме {topic}."
+            if index == 0
+            else f"Теме {topic} был посвящен следующий раздел."
+        )
     elif not topic:
-        text = f"{'С докладом выступил' + ending if ending is not None else 'Докладчик —'} {who}."
+        text = f"{'С докладом выступил' + ending if ending is not None else 'Докладчик —'} {who}"
     elif index == 0:
         if ending is not None:
-            text = f"С докладом {topic} выступил{ending} {who}."
+            text = f"С докладом {topic} выступил{ending} {who}"
         else:
-            text = f"Первый доклад — {topic}, докладчик — {who}."
+            text = f"Первый доклад — {topic}, докладчик — {who}"
     elif ending is not None:
-        text = f"Теме {topic} был посвящен следующий раздел, который осветил{ending} {who}."
+        text = f"Теме {topic} был посвящен следующий раздел, который осветил{ending} {who}"
     else:
-        text = f"Теме {topic} был посвящен следующий раздел; докладчик — {who}."
-    return _join(text, sentence(section.summary) if section.summary.strip() else "")
+        text = f"Теме {topic} был посвящен следующий раздел; докладчик — {who}"
+    return _join(_stop(text), sentence(section.summary) if section.summary.strip() else "")
 
 
 def _ru_handouts(handouts: list) -> str:
@@ -267,7 +277,10 @@ def _kazakh(card: _Card) -> list[str]:
     form = event.form.name_kk.strip() if event.form_id else ""
     headline = f"{event.title.strip()}: {lower_first(form)}" if form else event.title.strip()
     if event.status == EventStatus.CANCELLED:
-        return [headline, f"{kk_date(card.start, 'dat')} жоспарланған {quoted(event.title)} іс-шарасы өткізілмеді."]
+        return [
+            headline,
+            f"{kk_date(card.start, 'dat')} жоспарланған {quoted(event.title)} іс-шарасы өткізілмеді.",
+        ]
     return [
         headline,
         _join(
@@ -287,7 +300,7 @@ def _kazakh(card: _Card) -> list[str]:
 
 
 def _kk_venue(event: Event) -> tuple[str, str | None]:
-    """The venue's name and the same in the locative ("… кітапханасында"), None when there is no Kazakh name."""
+    """The venue's name and its locative ("… кітапханасында"); None when there is no Kazakh name."""
     if event.venue_unit_id:
         name_kk = event.venue_unit.name_kk.strip()
         if name_kk:

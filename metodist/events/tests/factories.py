@@ -88,3 +88,34 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"participant{n}@example.kz")
     contact_key = factory.LazyAttribute(lambda o: o.email.lower() if o.email else "")
     status = ParticipantStatus.INVITED
+
+
+def event_form_data(*, organiser, venue=None, sections=(), handouts=(), **fields) -> dict:
+    """What the event form posts: the card, the programme rows and the handout rows (titles only)."""
+    data = {
+        "title": "Библиотечный урок",
+        "family": EventFamily.TRAINING,
+        "status": EventStatus.PLANNED,
+        "starts_at": "2024-09-20T10:00",
+        "ends_at": "2024-09-20T13:00",
+        "organiser_unit": organiser.pk,
+        "venue_unit": (venue or organiser).pk,
+        "venue_text": "",
+        "room": "",
+        "audience": "специалисты библиотек",
+        "participants_planned": "36",
+        "participants_actual": "",
+        "goal": "Повысить профессиональную компетентность.",
+        "expected_result": "Новые формы работы в практике библиотек.",
+        "sections-TOTAL_FORMS": str(len(sections)),
+        "sections-INITIAL_FORMS": "0",
+        "handouts-TOTAL_FORMS": str(len(handouts)),
+        "handouts-INITIAL_FORMS": "0",
+    }
+    for index, section in enumerate(sections):
+        for name, value in section.items():
+            data[f"sections-{index}-{name}"] = value
+    for index, title in enumerate(handouts):
+        data[f"handouts-{index}-title"] = title
+    data.update(fields)
+    return {name: value for name, value in data.items() if value is not None}

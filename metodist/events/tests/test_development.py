@@ -1,4 +1,4 @@
-"""Professional development: a person's trainings and hours, a subtree's figures by district, the plan, XLSX."""
+"""Professional development: a person's trainings and hours, a subtree's figures by district, plan, XLSX."""
 
 import datetime
 import io
@@ -72,13 +72,20 @@ def data(net, year_2026):
     )
     t1 = _training(net.method_dept, "Школа сельского библиотекаря", _at(2026, 3, 10), hours=6, actual=30)
     t2 = _training(net.mukur, "Практикум «Буктрейлер»", _at(2026, 4, 5), hours=2, actual=8)
-    t3 = _training(net.beskaragay_lib, "Семинар «Летнее чтение»", _at(2026, 9, 10), hours=4,
-                   status=EventStatus.PLANNED)
+    t3 = _training(
+        net.beskaragay_lib, "Семинар «Летнее чтение»", _at(2026, 9, 10), hours=4, status=EventStatus.PLANNED
+    )
     t4 = _training(net.kainar, "Методический день в Кайнаре", _at(2025, 11, 10), hours=3, actual=5)
     t5 = _training(net.mukur, "Отменённый семинар", _at(2026, 5, 1), hours=5, status=EventStatus.CANCELLED)
-    public = EventFactory(organiser_unit=net.mukur, family=EventFamily.PUBLIC, title="Библионочь",
-                          starts_at=_at(2026, 4, 20, 18), status=EventStatus.HELD, participants_actual=60,
-                          hours=Decimal(3))
+    public = EventFactory(
+        organiser_unit=net.mukur,
+        family=EventFamily.PUBLIC,
+        title="Библионочь",
+        starts_at=_at(2026, 4, 20, 18),
+        status=EventStatus.HELD,
+        participants_actual=60,
+        hours=Decimal(3),
+    )
     _attend(t1, staff.a)
     _attend(t1, staff.e)
     _attend(t1, staff.f, attended=False)
@@ -88,16 +95,26 @@ def data(net, year_2026):
     _attend(public, staff.g)
     # B's attendance of T2 is already in her qualification record: it must not count twice.
     QualificationRecord.objects.create(
-        staff_member=staff.b, title="Практикум «Буктрейлер»", kind=TrainingKind.WORKSHOP,
-        started_on=datetime.date(2026, 4, 5), hours=2,
+        staff_member=staff.b,
+        title="Практикум «Буктрейлер»",
+        kind=TrainingKind.WORKSHOP,
+        started_on=datetime.date(2026, 4, 5),
+        hours=2,
     )
     QualificationRecord.objects.create(
-        staff_member=staff.c, title="Курсы повышения квалификации", kind=TrainingKind.COURSE,
-        started_on=datetime.date(2026, 2, 1), ended_on=datetime.date(2026, 2, 12), hours=72,
+        staff_member=staff.c,
+        title="Курсы повышения квалификации",
+        kind=TrainingKind.COURSE,
+        started_on=datetime.date(2026, 2, 1),
+        ended_on=datetime.date(2026, 2, 12),
+        hours=72,
     )
     QualificationRecord.objects.create(
-        staff_member=staff.g, title="Курсы АБИС", kind=TrainingKind.COURSE,
-        started_on=datetime.date(2025, 9, 12), hours=36,
+        staff_member=staff.g,
+        title="Курсы АБИС",
+        kind=TrainingKind.COURSE,
+        started_on=datetime.date(2025, 9, 12),
+        hours=36,
     )
     return SimpleNamespace(staff=staff, t1=t1, t2=t2, t3=t3, t4=t4, t5=t5, public=public)
 
@@ -119,7 +136,11 @@ def test_the_region_figures_count_staff_trained_trainings_participants_and_hours
 def test_the_region_is_broken_down_by_district_in_sql_groups(admin_user, net, data):
     report = development.unit_development(admin_user, unit=net.region, year=2026)
 
-    abay, beskaragay, regional = _row(report, net.abay), _row(report, net.beskaragay), _row(report, net.regional)
+    abay, beskaragay, regional = (
+        _row(report, net.abay),
+        _row(report, net.beskaragay),
+        _row(report, net.regional),
+    )
     assert report.depth == net.abay.depth
     assert {row.unit for row in report.rows} == {net.abay, net.beskaragay, net.regional}
     assert (abay.staff, abay.trained, abay.trainings_held, abay.participants) == (4, 4, 1, 8)
@@ -150,8 +171,12 @@ def test_a_person_has_attended_events_and_qualification_records_once_each(admin_
 def test_a_record_with_the_certificate_number_of_the_participation_replaces_it(admin_user, data):
     _attend(data.t2, data.staff.a, certificate_number="ВКОУБ-17/2026")
     QualificationRecord.objects.create(
-        staff_member=data.staff.a, title="Повышение квалификации (практикум)", kind=TrainingKind.WORKSHOP,
-        started_on=datetime.date(2026, 4, 5), hours=2, certificate_number="ВКОУБ-17/2026",
+        staff_member=data.staff.a,
+        title="Повышение квалификации (практикум)",
+        kind=TrainingKind.WORKSHOP,
+        started_on=datetime.date(2026, 4, 5),
+        hours=2,
+        certificate_number="ВКОУБ-17/2026",
     )
 
     report = development.person_development(admin_user, person=data.staff.a, year=2026)
