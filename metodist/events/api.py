@@ -26,9 +26,8 @@ from metodist.api.pagination import Pagination
 from metodist.api.schemas import InputSchema, error_responses
 from metodist.core import scope
 from metodist.events import services
-from metodist.events.forms import filter_events
 from metodist.events.models import Event, EventFamily, EventStatus, FormOfWork
-from metodist.events.selectors import events_visible, get_event_or_404
+from metodist.events.selectors import events_visible, filter_events, get_event_or_404
 
 router = Router(tags=["events"])
 

@@ -4,9 +4,6 @@ Unit pickers offer only units of the user's scope. The programme and the handout
 are all "extra" rows, so a row left blank is skipped rather than refused.
 """
 
-import datetime
-import re
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -277,7 +274,7 @@ class EventFilterForm(forms.Form):
         self.user = user
         self.under_unit = self._selected_unit()
         self.fields["under"].choices = [
-            ("", _("whole network")),
+            ("", _("all units")),
             *unit_choices(user, selected=self.under_unit),
         ]
         self.fields["form"].label_from_instance = lambda f: f.name
@@ -325,41 +322,6 @@ class EventFilterForm(forms.Form):
             for name in ("under", "date_from", "date_to", "form", "family", "status", "audience")
             if name not in self.errors and data.get(name) not in (None, "")
         }
-
-
-def filter_events(
-    events: QuerySet,
-    *,
-    under: OrgUnit | None = None,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-    form: FormOfWork | None = None,
-    family: str = "",
-    status: str = "",
-    audience: str = "",
-) -> QuerySet:
-    """Narrow events already limited to the user's scope: held or organised under `under`, in the period."""
-    if under is not None:
-        events = events.filter(
-            Q(organiser_unit__path__startswith=under.path) | Q(venue_unit__path__startswith=under.path)
-        )
-    if date_from:
-        # An event of several days counts in every period it touches.
-        events = events.filter(
-            Q(ends_at__date__gte=date_from) | Q(ends_at__isnull=True, starts_at__date__gte=date_from)
-        )
-    if date_to:
-        events = events.filter(starts_at__date__lte=date_to)
-    if form is not None:
-        events = events.filter(form=form)
-    if family:
-        events = events.filter(family=family)
-    if status:
-        events = events.filter(status=status)
-    if audience.strip():
-        # A regex, not icontains: SQLite's LIKE folds only ASCII case, and audiences are Cyrillic.
-        events = events.filter(audience__iregex=re.escape(audience.strip()))
-    return events
 
 
 class CalendarFeedForm(forms.Form):

@@ -41,12 +41,11 @@ from metodist.events.forms import (
     EventForm,
     HandoutFormSet,
     SectionFormSet,
-    filter_events,
     handout_rows,
     raw_rows,
 )
 from metodist.events.models import CalendarFeed, Event, EventFamily, EventFile, EventFileKind, EventStatus
-from metodist.events.selectors import MANAGE, can_manage, events_visible, get_event_or_404
+from metodist.events.selectors import MANAGE, can_manage, events_visible, filter_events, get_event_or_404
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
@@ -262,6 +261,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
     context = {
         "nav_active": "events",
         "mode": "month",
+        "can_plan": _may_plan(request.user),
         "form": form,
         "month": month,
         "weeks": [[(day, days.get(day, [])) for day in week] for week in weeks],
@@ -427,7 +427,7 @@ def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
     post = request.POST if request.method == "POST" else None
     initial = {}
     if event is None:
-        initial = {"venue_unit": request.GET.get("venue"), "organiser_unit": request.GET.get("organiser")}
+        initial = _new_event_initial(request)
     form = EventForm(post, instance=event or Event(), user=user, initial=initial)
     typed = _row_action(request) if post else None
     if typed is not None:
@@ -464,6 +464,19 @@ def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
     if cache_key:
         cache.delete(cache_key)
     return _render_form(request, event, form, sections, handouts)
+
+
+def _new_event_initial(request: HttpRequest) -> dict:
+    """Start a new card at the user's own unit (or the one in `?organiser=` / `?venue=`, e.g. from a unit)."""
+    roots = list(scope.roots(request.user, MANAGE)[:2])
+    own = roots[0] if len(roots) == 1 else None
+    # A library usually hosts its own events; a district or region names the place each time.
+    venue = own.pk if own is not None and own.is_library else None
+    return {
+        "organiser_unit": request.GET.get("organiser") or (own and own.pk),
+        "venue_unit": request.GET.get("venue") or venue,
+        "starts_at": request.GET.get("date") and f"{request.GET['date']}T10:00",
+    }
 
 
 def _typed_card(data) -> dict:
@@ -530,7 +543,7 @@ def handout_row(request: HttpRequest) -> HttpResponse:
 def event_copy(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_event_or_404(request.user, pk, MANAGE)
     copy = services.event_copy(user=request.user, event=event)
-    messages.success(
+    messages.warning(
         request, _("This is a copy of “%(title)s”. Set the dates of the new event.") % {"title": event.title}
     )
     return redirect("events:event_edit", pk=copy.pk)

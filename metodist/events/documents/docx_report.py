@@ -20,7 +20,9 @@ from metodist.events.models import Event, EventFileKind
 
 logger = logging.getLogger(__name__)
 
-FONT = "Times New Roman"  # present wherever Word is, with Cyrillic and Kazakh letters; LibreOffice maps it
+# DejaVu has every Kazakh letter where LibreOffice runs (Liberation, its stand-in for Times New Roman and
+# Arial, lacks қ ң ө ұ ү һ і); Word without DejaVu falls back to its default font, which has them too.
+FONT = "DejaVu Sans"
 PHOTO_WIDTH = Cm(15)
 
 
@@ -31,7 +33,7 @@ def _label(field: str) -> str:
 def _set_font(document) -> None:
     style = document.styles["Normal"]
     style.font.name = FONT
-    style.font.size = Pt(12)
+    style.font.size = Pt(11)
     fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
     for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(attribute), FONT)
@@ -90,6 +92,10 @@ def _table(document, header: list[str], rows: list[list[str]], widths: list[floa
         for cell, text in zip(cells, row, strict=True):
             cell.text = text
     if widths:
+        # Word reads the cells' widths, LibreOffice the grid's: set both.
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Cm(width)
         for row in table.rows:
             for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = Cm(width)

@@ -318,3 +318,12 @@ def test_entering_the_actual_number_by_hand_marks_it_as_counted_by_hand(client_f
     assert untouched is False
     assert event.participants_actual == 40
     assert event.participants_actual_manual is True
+
+
+def test_a_new_card_starts_at_the_librarians_own_library_and_the_chosen_day(client_for, librarian, net):
+    response = client_for(librarian).get(CREATE, {"date": "2024-09-20"})
+
+    form = response.context["form"]
+    assert form["organiser_unit"].value() == net.mukur.pk
+    assert form["venue_unit"].value() == net.mukur.pk
+    assert form["starts_at"].value() == "2024-09-20T10:00"
