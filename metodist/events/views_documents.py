@@ -51,7 +51,15 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return parts
 
 
-def _language_blocks(event: Event, forms: dict | None = None, confirm_language: str = "") -> list[dict]:
+def _normal(text: str) -> str:
+    return text.replace("\r\n", "\n").strip()
+
+
+def _language_blocks(
+    event: Event, forms: dict | None = None, confirm_language: str = "", replaced: str | None = None
+) -> list[dict]:
+    """What the page shows per language; `confirm_language` asks to confirm replacing `replaced` (or the
+    published text) with the generated one."""
     blocks = []
     for language in report.LANGUAGES:
         generated = report.generate(event, language)
@@ -66,12 +74,12 @@ def _language_blocks(event: Event, forms: dict | None = None, confirm_language: 
             "generated": generated,
             "published": published,
             "hand_edited": report.report_is_hand_edited(event, language),
-            "card_changed": bool(published) and made_from != generated,
+            "card_changed": bool(published and made_from) and made_from != generated,
             "form": form,
             "confirm": language == confirm_language,
         }
         if block["confirm"]:
-            block["diff"] = word_diff(published, generated)
+            block["diff"] = word_diff(_normal(replaced if replaced is not None else published), generated)
         blocks.append(block)
     return blocks
 
@@ -107,6 +115,11 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
         report.report_publish(user=request.user, event=event, language=language, text=data["text"])
         messages.success(request, _("The report is saved as published."))
         return redirect("events:report", pk=event.pk)
+    typed = _normal(data["text"])
+    known = {_normal(getattr(event, f"report_{language}")), _normal(report.generate(event, language))}
+    if typed and typed not in known and not data["confirm"]:
+        # Edits typed in the box but not saved would be lost as well: ask first.
+        return _render_report(request, event, confirm_language=language, replaced=typed)
     try:
         report.report_regenerate(user=request.user, event=event, language=language, confirm=data["confirm"])
     except ValidationError:

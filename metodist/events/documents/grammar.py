@@ -510,17 +510,25 @@ def kk_date_span(start: datetime.date, end: datetime.date | None = None) -> str:
 
 # --- Both ------------------------------------------------------------------------------------------
 
-_QUOTES = "«»\"“”„'"
+_OPEN_QUOTES = '«"“„'
+_CLOSE_QUOTES = '»"”“'
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for letter in text:
+        depth += {"«": 1, "»": -1}.get(letter, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def quoted(text: str) -> str:
-    """«text» — once, whatever quotes the text came with."""
+    """«text» — once, whatever quotes the text came with; quotes inside become „…“ (Russian typography)."""
     text = text.strip()
-    if text.startswith("«") and text.endswith("»") and text.count("«") == 1:
-        return text
-    if len(text) > 1 and text[0] in _QUOTES and text[-1] in _QUOTES:
+    if len(text) > 1 and text[0] in _OPEN_QUOTES and text[-1] in _CLOSE_QUOTES and _balanced(text[1:-1]):
         text = text[1:-1].strip()
-    return f"«{text}»"
+    return "«" + text.replace("«", "„").replace("»", "“") + "»"
 
 
 def sentence(text: str) -> str:

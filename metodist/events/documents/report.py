@@ -84,7 +84,11 @@ class _Card:
             event=event,
             start=start,
             end=end,
-            sections=[s for s in event.sections.all() if s.topic.strip() or s.speaker_name.strip()],
+            sections=[
+                s
+                for s in event.sections.select_related("speaker_staff")
+                if s.topic.strip() or s.speaker_name.strip()
+            ],
             handouts=[h for h in event.handouts.all() if h.title.strip()],
         )
 
@@ -218,11 +222,18 @@ def _ru_count(card: _Card) -> str:
     return f"Мероприятие {verb} {number} {ru_agree_with_number('человек', number)}."
 
 
+def _position(section) -> str:
+    """The speaker's position as typed, or else the one in the staff member's card."""
+    if section.speaker_position.strip():
+        return section.speaker_position.strip()
+    return section.speaker_staff.position.strip() if section.speaker_staff_id else ""
+
+
 def _ru_who(section) -> str:
-    position = lower_first(section.speaker_position.strip())
+    position = lower_first(_position(section))
     unit = section.speaker_unit.strip()
     name = section.speaker_name.strip()
-    unit_gent = ru_inflect(lower_first(unit), "gent") if unit else None
+    unit_gent = ru_inflect(unit, "gent") if unit else None
     who = _join(position, unit_gent or "", name)
     if unit and not unit_gent:
         who += f" ({unit})"
@@ -232,7 +243,7 @@ def _ru_who(section) -> str:
 def _ru_section(section, index: int) -> str:
     topic = quoted(section.topic) if section.topic.strip() else ""
     name = section.speaker_name.strip()
-    who = _ru_who(section) if name or section.speaker_position.strip() else ""
+    who = _ru_who(section) if name or _position(section) else ""
     gender = ru_person_gender(name) if name else None
     ending = {"femn": "а", "masc": ""}.get(gender)
     if not who:
@@ -332,9 +343,19 @@ def _kk_count(card: _Card) -> str:
     return f"Іс-шараға {number} {kk_phrase_suffix(noun, 'gen')} қатысуы жоспарланды."
 
 
+def _kk_who(section) -> str:
+    """ "Мальцева О. (методист, методический отдел)": position and unit are usually typed in Russian, so they
+    stand beside the name in brackets instead of being declined."""
+    name = section.speaker_name.strip()
+    details = ", ".join(filter(None, [_position(section), section.speaker_unit.strip()]))
+    if name and details:
+        return f"{name} ({details})"
+    return name or details
+
+
 def _kk_section(section, index: int) -> str:
     topic = quoted(section.topic) if section.topic.strip() else ""
-    who = _join(section.speaker_position.strip(), section.speaker_unit.strip(), section.speaker_name.strip())
+    who = _kk_who(section)
     if not who:
         text = f"Бағдарламаның {'бірінші' if index == 0 else 'келесі'} бөлімі {topic} тақырыбына арналды."
     elif not topic:

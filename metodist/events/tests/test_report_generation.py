@@ -8,6 +8,7 @@ import pytest
 
 from metodist.events.documents import report
 from metodist.events.models import Event, EventFamily, EventSection, EventStatus, FormOfWork, Handout
+from metodist.network.models import StaffMember
 
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
 
@@ -135,9 +136,15 @@ def test_the_seed_events_kazakh_report_has_the_kazakh_date_and_count(seed_event,
     assert "Іс-шараға 36 маман қатысты." in text
     assert "Іс-шараның мақсаты: групповая консультация" in text
     assert "Күтілетін нәтиже: повышение квалификации библиотечных работников." in text
-    assert "Мальцева О. «Определение вопросов методической помощи" in text
+    assert (
+        "Мальцева О. (методист методического отдела библиотеки) «Определение вопросов методической помощи"
+        in text
+    )
     assert "тақырыбында баяндама жасады" in text
-    assert "Келесі бөлімде зав. отделом маркетинга и социально-культурных проектов Адикаева Р." in text
+    assert (
+        "Келесі бөлімде Адикаева Р. (зав. отделом маркетинга и социально-культурных проектов) "
+        "«Вопросы маркетинговой деятельности в библиотеке» тақырыбын баяндады." in text
+    )
     assert "Таратпа материал ретінде «Новые формы массовой работы в библиотеках» буклеті дайындалды." in text
 
 
@@ -298,13 +305,56 @@ def test_the_speakers_unit_is_put_in_the_genitive(net):
         event=event,
         speaker="Серикова Айгуль",
         speaker_position="Методист",
-        speaker_unit="Методический отдел",
+        speaker_unit="методический отдел",
         topic="Отчёты",
     )
 
     assert "С докладом «Отчёты» выступила методист методического отдела Серикова Айгуль." in report.generate(
         event, "ru"
     )
+
+
+def test_a_speakers_unit_named_as_a_proper_name_keeps_its_capitals(net):
+    event = make_event(net)
+    EventSection.objects.create(
+        event=event,
+        speaker="Лебедева Оксана Анатольевна",
+        speaker_position="заведующая библиотекой",
+        speaker_unit="Канонерская сельская библиотека",
+        topic="Онлайн-центр",
+    )
+
+    assert (
+        "выступила заведующая библиотекой Канонерской сельской библиотеки Лебедева Оксана Анатольевна."
+        in report.generate(event, "ru")
+    )
+    assert (
+        "Лебедева Оксана Анатольевна (заведующая библиотекой, Канонерская сельская библиотека) "
+        "«Онлайн-центр» тақырыбында баяндама жасады." in report.generate(event, "kk")
+    )
+
+
+def test_a_staff_member_as_speaker_brings_name_and_position_from_the_registry(net):
+    event = make_event(net)
+    staff = StaffMember.objects.create(
+        unit=net.mukur, full_name="Серикова Айгуль Ержановна", position="библиотекарь"
+    )
+    EventSection.objects.create(event=event, speaker_staff=staff, topic="Краеведческий фонд")
+
+    assert (
+        "С докладом «Краеведческий фонд» выступила библиотекарь Серикова Айгуль Ержановна."
+        in report.generate(event, "ru")
+    )
+    assert "Серикова Айгуль Ержановна (библиотекарь) «Краеведческий фонд» тақырыбында баяндама жасады." in (
+        report.generate(event, "kk")
+    )
+
+
+def test_a_title_with_quotes_inside_gets_low_quotes_inside(net):
+    event = make_event(net, title="Выездная консультация «Паспорт библиотеки»")
+
+    assert "«Выездная консультация „Паспорт библиотеки“»" in report.generate(event, "ru")
+    assert "«Выездная консультация „Паспорт библиотеки“» іс-шарасы өткізілді" in report.generate(event, "kk")
 
 
 def test_several_handouts_are_listed(net):

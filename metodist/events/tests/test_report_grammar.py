@@ -276,9 +276,12 @@ def test_dates_for_documents_follow_the_language():
         ("«Маркетинг»", "«Маркетинг»"),
         ('"Маркетинг"', "«Маркетинг»"),
         ("  “Маркетинг” ", "«Маркетинг»"),
+        ("Выездная консультация «План работы»", "«Выездная консультация „План работы“»"),
+        ("«Кітап» — «білім бұлағы»", "«„Кітап“ — „білім бұлағы“»"),
+        ("«Кітап — «білім бұлағы»»", "«Кітап — „білім бұлағы“»"),
     ],
 )
-def test_titles_are_quoted_once(text, expected):
+def test_titles_are_quoted_once_with_inner_quotes_as_low_ones(text, expected):
     assert quoted(text) == expected
 
 

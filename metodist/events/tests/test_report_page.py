@@ -105,6 +105,32 @@ def test_regenerating_with_confirmation_replaces_the_hand_edit(client_for, metho
     assert not report.report_is_hand_edited(event, "ru")
 
 
+def test_regenerating_asks_first_when_the_box_holds_unsaved_edits(client_for, methodist, event):
+    client = client_for(methodist)
+    typed = report.generate(event, "kk") + "\r\n\r\nҚосымша сөйлем."
+
+    response = client.post(url(event), {"language": "kk", "action": "regenerate", "text": typed})
+
+    assert response.status_code == 200
+    block = response.context["blocks"][1]
+    assert block["confirm"]
+    assert any("Қосымша сөйлем." in text for op, text in block["diff"] if op == "del")
+    event.refresh_from_db()
+    assert event.report_kk == ""
+
+
+def test_regenerating_with_the_box_unchanged_needs_no_confirmation(client_for, methodist, event):
+    typed = report.generate(event, "kk").replace("\n", "\r\n")
+
+    response = client_for(methodist).post(
+        url(event), {"language": "kk", "action": "regenerate", "text": typed}
+    )
+
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.report_kk == report.generate(event, "kk")
+
+
 def test_the_page_tells_when_the_card_changed_after_publishing(client_for, methodist, event):
     client = client_for(methodist)
     client.post(url(event), {"language": "ru", "action": "regenerate"})
