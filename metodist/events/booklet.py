@@ -25,6 +25,10 @@ from metodist.events.models import FormOfWork
 
 LANGUAGES = ("ru", "kk")
 
+# DejaVu has every Kazakh letter where LibreOffice runs (Liberation, its stand-in for Arial and Times New
+# Roman, lacks қ ң ө ұ ү һ і); Word without DejaVu falls back to its default font, which has them too.
+FONT = "DejaVu Sans"
+
 # The booklet's own words in each of its languages (see the module docstring).
 WORDS: dict[str, dict[str, str]] = {
     "ru": {
@@ -169,11 +173,13 @@ def _set_up(document, language: str, title_text: str) -> None:
     section.start_type = WD_SECTION.NEW_PAGE
     for style_name in ("Normal", "Heading 1", "Heading 2", "Title"):
         style = document.styles[style_name]
-        # Arial has the Kazakh letters in Word; LibreOffice substitutes the metric-compatible Liberation Sans.
         properties = style.element.get_or_add_rPr()
         fonts = properties.get_or_add_rFonts()
         for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-            fonts.set(qn(attribute), "Arial")
+            fonts.set(qn(attribute), FONT)
+        # Theme fonts (Calibri Light in the headings of the default template) would win over the name.
+        for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attribute), None)
         # The proofing language, so Word and LibreOffice check the spelling in the booklet's language.
         lang = properties.find(qn("w:lang"))
         if lang is None:
@@ -217,6 +223,7 @@ def _form_section(document, item: BookletForm, words: dict) -> None:
                 paragraph = document.add_paragraph(f"{number}. {step}")
                 paragraph.paragraph_format.left_indent = Cm(0.6)
                 paragraph.paragraph_format.first_line_indent = Cm(-0.6)
+                paragraph.paragraph_format.space_after = Pt(2)
     if texts["duration"]:
         paragraph = document.add_paragraph()
         paragraph.add_run(f"{words['duration']}: ").bold = True

@@ -1,4 +1,4 @@
-"""The catalogue of forms of work: the shipped content, the loader, search, and the catalogue and card pages."""
+"""The catalogue of forms of work: the shipped content, the loader, search, the catalogue and card pages."""
 
 import pytest
 from django.core.management import call_command
