@@ -29,10 +29,9 @@ FORMS: dict[str, tuple[str, str, str, str]] = {
         "training",
     ),
     "methodological_day": ("Методический день", "Әдістемелік күн", "Methodological day", "training"),
-    "group_consultation": ("Групповая консультация", "Топтық кеңес", "Group consultation", "training"),
+    "consultation": ("Групповая консультация", "Топтық кеңес", "Group consultation", "training"),
     "master_class": ("Мастер-класс", "Шеберлік сыныбы", "Master class", "training"),
     "webinar": ("Вебинар", "Вебинар", "Webinar", "training"),
-    "presentation": ("Презентация", "Тұсаукесер", "Presentation", "opening"),
     "literary_quest": ("Литературный квест", "Әдеби квест", "Literary quest", "public"),
     "biblionight": ("Библионочь", "Кітапхана түні", "Biblio-night", "public"),
     "local_history_hour": ("Час краеведения", "Өлкетану сағаты", "Hour of local history", "public"),
@@ -176,7 +175,7 @@ OPENINGS: tuple[Opening, ...] = (
 )
 
 OPENING_TEXT = {
-    "form": "presentation",
+    "form": "online_centre_opening",
     "audience": "жители села, представители акимата сельского округа, учащиеся школы",
     "goal": (
         "познакомить жителей села с услугами онлайн-центра: доступом к интернету, электронным "
@@ -249,7 +248,7 @@ VISITS: tuple[Visit, ...] = (
 )
 
 VISIT_TEXT = {
-    "form": "group_consultation",
+    "form": "consultation",
     "audience": "библиотекари сельских библиотек",
     "goal": "методическая помощь сельской библиотеке на месте: разбор вопросов планирования, учёта и отчётности",
     "expected_result": "библиотекари ведут учёт и отчётность по единым правилам и применяют новые формы работы",
@@ -479,7 +478,7 @@ TRAININGS: tuple[Template, ...] = (
 # Trainings that the district and city libraries hold for their own librarians, in any month.
 LOCAL_TRAININGS: tuple[Template, ...] = (
     Template(
-        "group_consultation", "Паспорт библиотеки: как заполнить",
+        "consultation", "Паспорт библиотеки: как заполнить",
         "библиотекари сельских библиотек района",
         "помочь библиотекарям заполнить паспорт библиотеки без ошибок",
         "паспорта всех сельских библиотек района заполнены и сданы",
@@ -497,7 +496,7 @@ LOCAL_TRAININGS: tuple[Template, ...] = (
         sections=(Section("Подросток в библиотеке: что ему интересно", "host", "методист"),),
     ),
     Template(
-        "group_consultation", "Методическая помощь на месте: планирование и учёт",
+        "consultation", "Методическая помощь на месте: планирование и учёт",
         "библиотекари сельской библиотеки",
         "методическая помощь сельской библиотеке на месте",
         "библиотека ведёт учёт и планирование по единым правилам",

@@ -3,30 +3,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from metodist.events import admin_forms  # noqa: F401  (registers FormOfWork with its language fieldsets)
 from metodist.events.models import (
     CalendarFeed,
     Event,
     EventFile,
     EventSection,
-    FormOfWork,
-    FormScenario,
     Handout,
     Participant,
 )
-
-
-class FormScenarioInline(admin.TabularInline):
-    model = FormScenario
-    extra = 0
-
-
-@admin.register(FormOfWork)
-class FormOfWorkAdmin(admin.ModelAdmin):
-    list_display = ("name_ru", "code", "family", "is_active")
-    list_filter = ("family", "is_active")
-    search_fields = ("code", "name_ru", "name_kk", "name_en")
-    filter_horizontal = ("related",)
-    inlines = [FormScenarioInline]
 
 
 class EventSectionInline(admin.TabularInline):

@@ -20,7 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from metodist.events.catalogue import form_texts
+from metodist.events.catalogue import form_texts, name_sort_key
 from metodist.events.models import FormOfWork
 
 LANGUAGES = ("ru", "kk")
@@ -65,12 +65,6 @@ WORDS: dict[str, dict[str, str]] = {
     },
 }
 
-# Alphabetical order of the booklet's language (Python's code-point order puts ә, ғ, қ… after я).
-_ALPHABETS = {
-    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-    "kk": "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя",
-}
-
 
 def title(language: str) -> str:
     return WORDS[_language(language)]["title"]
@@ -78,11 +72,6 @@ def title(language: str) -> str:
 
 def _language(language: str) -> str:
     return language if language in LANGUAGES else "ru"
-
-
-def _sort_key(text: str, language: str) -> tuple:
-    alphabet = _ALPHABETS[language]
-    return tuple(alphabet.find(ch) if ch in alphabet else 100 + ord(ch) for ch in text.lower())
 
 
 @dataclass
@@ -100,12 +89,12 @@ def _booklet_forms(forms, language: str) -> list[BookletForm]:
         texts = form_texts(form, language)
         related = sorted(
             (other.text("name", language) for other in form.related.filter(is_active=True)),
-            key=lambda name: _sort_key(name, language),
+            key=lambda name: name_sort_key(name, language),
         )
         items.append(
             BookletForm(anchor=f"form-{form.code}", family=form.family, texts=texts, related=related)
         )
-    items.sort(key=lambda item: _sort_key(item.texts["name"], language))
+    items.sort(key=lambda item: name_sort_key(item.texts["name"], language))
     return items
 
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractYear, Substr
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from metodist.core import scope
@@ -122,6 +123,20 @@ def forms_search(*, text: str = "", family: str = "", audience: str = "", active
         _label, ru, kk = AUDIENCES[audience]
         qs = qs.filter(Q(audiences_ru__iregex=ru) | Q(audiences_kk__iregex=kk))
     return qs.order_by("name_ru", "id")
+
+
+# Alphabetical order of Russian and Kazakh (Python's code-point order puts ё, ә, ғ, қ… after я).
+_ALPHABETS = {
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    "kk": "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя",
+}
+
+
+def name_sort_key(text: str, language: str) -> tuple:
+    """A key that sorts names in the alphabetical order of the language (Latin letters come after)."""
+    alphabet = _ALPHABETS.get((language or "ru")[:2], _ALPHABETS["ru"])
+    letters = text.lower().lstrip("«“\"'")
+    return tuple(alphabet.find(ch) if ch in alphabet else 100 + ord(ch) for ch in letters)
 
 
 def get_form_or_404(code: str) -> FormOfWork:
@@ -337,7 +352,8 @@ def forms_usage(user, *, under: OrgUnit | None = None, family: str = "", years: 
                 "per_year": [counts.get(year, 0) for year in shown_years],
             }
         )
-    rows.sort(key=lambda r: (-r["times"], r["form"].name_ru))
+    language = get_language()
+    rows.sort(key=lambda r: (-r["times"], name_sort_key(r["form"].name, language)))
     return UsageTable(rows=rows, years=shown_years)
 
 

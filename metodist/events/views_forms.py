@@ -105,6 +105,7 @@ def form_list(request: HttpRequest) -> HttpResponse:
         form.times_used = counts.get(form.pk, 0)
         form.summary_text = form.text("summary", language)
         form.duration_text = catalogue.duration_text(form.duration, language)
+    found.sort(key=lambda f: catalogue.name_sort_key(f.text("name", language), language))
     context = {
         "nav_active": "forms",
         "filters": filters,
@@ -184,7 +185,8 @@ def form_usage(request: HttpRequest) -> HttpResponse:
 
 def _booklet_form(request: HttpRequest, data=None) -> tuple[BookletForm, list[FormOfWork]]:
     active = list(FormOfWork.objects.filter(is_active=True))
-    active.sort(key=lambda f: (list(EventFamily.values).index(f.family), f.name.lower()))
+    language = get_language()
+    active.sort(key=lambda f: (EventFamily.values.index(f.family), catalogue.name_sort_key(f.name, language)))
     publishers = catalogue.booklet_publishers(request.user)
     form = BookletForm(
         data,
