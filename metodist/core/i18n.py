@@ -47,12 +47,18 @@ def untranslated(language: str) -> list[str]:
     return missing
 
 
-def tidy() -> int:
-    """Give the catalogues a real header, and every empty English message its msgid (sources are English)."""
+def tidy(languages: tuple[str, ...] = ()) -> int:
+    """Give the catalogues a real header; English messages are their msgids (the sources are English).
+
+    msgmerge fills a new message with a "fuzzy" guess from a similar old one, which can carry the wrong
+    placeholders: such guesses are emptied, so the check reports them and a translator writes them anew.
+    """
     from babel.messages.pofile import write_po
 
     for po_path in catalogues():
         language = po_path.parent.parent.name
+        if languages and language not in languages:
+            continue
         with po_path.open("rb") as fh:
             catalog = read_po(fh, locale=language)
         # makemessages leaves "Language:" empty and a placeholder plural rule: take both from the locale.
@@ -65,14 +71,14 @@ def tidy() -> int:
         catalog.last_translator = "the Metodist authors"
         catalog.fuzzy = False
         for message in catalog:
-            if not message.id or language != "en":
+            if not message.id:
                 continue
-            if isinstance(message.id, tuple):
-                if not all(message.string):
-                    message.string = (message.id[0], message.id[1])
-            elif not message.string:
-                message.string = message.id
+            if language == "en":
+                message.string = tuple(message.id) if isinstance(message.id, tuple) else message.id
+            elif message.fuzzy:
+                message.string = ("",) * catalog.num_plurals if isinstance(message.id, tuple) else ""
             message.flags.discard("fuzzy")
+            message.previous_id = ()
         with po_path.open("wb") as fh:
             write_po(fh, catalog, width=0)
     return 0
@@ -90,4 +96,7 @@ def check() -> int:
 
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "compile"
-    sys.exit({"compile": compile_all, "check": check, "tidy": tidy}[command]())
+    arguments = tuple(sys.argv[2:])
+    if command == "tidy":
+        sys.exit(tidy(arguments))
+    sys.exit({"compile": compile_all, "check": check}[command]())
