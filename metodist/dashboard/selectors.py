@@ -1,6 +1,9 @@
 """Reads for the home page, each through the user's scope."""
 
+import datetime
+
 from django.db.models import Count
+from django.utils import timezone
 
 from metodist.core import scope
 from metodist.network.models import LIBRARY_KINDS, OrgUnit, StaffMember
@@ -22,6 +25,23 @@ def network_figures(user) -> dict:
         "by_kind": by_kind,
         "staff": staff.count(),
     }
+
+
+def upcoming_events(user, *, days: int = 14, limit: int = 8) -> list:
+    """Events of the user's scope from today over the next `days`, soonest first."""
+    from metodist.events.models import EventStatus
+    from metodist.events.selectors import events_visible
+
+    today = timezone.localdate()
+    return list(
+        events_visible(user)
+        .filter(
+            starts_at__date__gte=today,
+            starts_at__date__lte=today + datetime.timedelta(days=days),
+            status=EventStatus.PLANNED,
+        )
+        .order_by("starts_at")[:limit]
+    )
 
 
 def recent_changes(user, *, limit: int = 10) -> list:

@@ -22,4 +22,5 @@ def home(request: HttpRequest) -> HttpResponse:
     if can_view:
         context["figures"] = selectors.network_figures(user)
         context["changes"] = selectors.recent_changes(user)
+        context["upcoming"] = selectors.upcoming_events(user)
     return render(request, "dashboard/home.html", context)

@@ -39,3 +39,32 @@ def test_the_navigation_shows_only_what_the_user_may_use(client_for, volunteer, 
 def test_an_anonymous_visitor_is_asked_to_log_in(client, db):
     response = client.get(reverse("dashboard:home"))
     assert response.status_code == 302
+
+
+def test_the_home_page_lists_upcoming_events_of_the_users_scope(client_for, librarian, net):
+    import datetime
+
+    from django.utils import timezone
+
+    from metodist.events.models import Event
+
+    soon = timezone.now() + datetime.timedelta(days=3)
+    Event.objects.create(
+        title="Час краеведения «Мұқыр — туған жерім»",
+        starts_at=soon,
+        organiser_unit=net.mukur,
+        venue_unit=net.mukur,
+    )
+    Event.objects.create(
+        title="Кайнарские чтения", starts_at=soon, organiser_unit=net.kainar, venue_unit=net.kainar
+    )
+    Event.objects.create(
+        title="Прошедшее",
+        starts_at=soon - datetime.timedelta(days=10),
+        organiser_unit=net.mukur,
+        venue_unit=net.mukur,
+    )
+    html = client_for(librarian).get(reverse("dashboard:home")).content.decode()
+    assert "Мұқыр — туған жерім" in html
+    assert "Кайнарские чтения" not in html
+    assert "Прошедшее" not in html
