@@ -16,12 +16,30 @@ def navigation(request):
             {"url": reverse("network:tree"), "label": _("Network"), "icon": "diagram-3", "key": "network"}
         )
     if scope.prefixes(user, scope.VIEW) != ():
-        items.append({"url": reverse("events:event_list"), "label": _("Events"), "icon": "calendar-event",
-                      "key": "events"})
-        items.append({"url": reverse("events:form_list"), "label": _("Forms of work"), "icon": "lightbulb",
-                      "key": "forms"})
-        items.append({"url": reverse("events:development"), "label": _("Professional development"),
-                      "icon": "mortarboard", "key": "development"})
+        items.append(
+            {
+                "url": reverse("events:event_list"),
+                "label": _("Events"),
+                "icon": "calendar-event",
+                "key": "events",
+            }
+        )
+        items.append(
+            {
+                "url": reverse("events:form_list"),
+                "label": _("Forms of work"),
+                "icon": "lightbulb",
+                "key": "forms",
+            }
+        )
+        items.append(
+            {
+                "url": reverse("events:development"),
+                "label": _("Professional development"),
+                "icon": "mortarboard",
+                "key": "development",
+            }
+        )
     if scope.prefixes(user, "manage_roles") != ():
         items.append(
             {

@@ -231,7 +231,9 @@ class OrgUnit(MP_Node, TimeStampedModel):
         if allowed is None or parent.kind not in allowed:
             raise ValidationError(
                 {
-                    "parent": _("A unit of kind “%(kind)s” cannot stand under a unit of kind “%(parent_kind)s”.")
+                    "parent": _(
+                        "A unit of kind “%(kind)s” cannot stand under a unit of kind “%(parent_kind)s”."
+                    )
                     % {"kind": self.get_kind_display(), "parent_kind": parent.get_kind_display()}
                 },
                 code="parent_kind",

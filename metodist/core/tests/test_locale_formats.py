@@ -13,7 +13,9 @@ def test_dates_follow_the_language(language, expected):
         assert formats.date_format(datetime.date(2013, 9, 20)) == expected
 
 
-@pytest.mark.parametrize(("language", "expected"), [("ru", "12\xa0345,5"), ("kk", "12\xa0345,5"), ("en", "12,345.5")])
+@pytest.mark.parametrize(
+    ("language", "expected"), [("ru", "12\xa0345,5"), ("kk", "12\xa0345,5"), ("en", "12,345.5")]
+)
 def test_numbers_follow_the_language(language, expected):
     with translation.override(language):
         assert formats.number_format(12345.5, use_l10n=True, force_grouping=True) == expected

@@ -19,7 +19,9 @@ def test_no_catalogue_has_an_empty_or_fuzzy_translation():
 
 
 def test_every_message_in_the_code_is_in_the_catalogues(tmp_path, settings, monkeypatch):
-    assert shutil.which("xgettext"), "GNU gettext is needed: `apt-get install gettext` (make test does it as root)"
+    assert shutil.which("xgettext"), (
+        "GNU gettext is needed: `apt-get install gettext` (make test does it as root)"
+    )
     # makemessages writes into the locale folder nearest each source file, so extract from a copy.
     package = tmp_path / "metodist"
     shutil.copytree(PACKAGE_DIR, package, ignore=shutil.ignore_patterns("static", "__pycache__", "*.mo"))
