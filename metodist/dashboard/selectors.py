@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from metodist.core import scope
+from metodist.core.models import translated
 from metodist.network.models import LIBRARY_KINDS, OrgUnit, StaffMember
 
 
@@ -47,4 +48,8 @@ def upcoming_events(user, *, days: int = 14, limit: int = 8) -> list:
 def recent_changes(user, *, limit: int = 10) -> list:
     """The latest changes to unit cards in the user's scope."""
     history = OrgUnit.history.model.objects.filter(id__in=scope.units(user).values("id"))
-    return list(history.select_related("history_user").order_by("-history_date")[:limit])
+    records = list(history.select_related("history_user").order_by("-history_date")[:limit])
+    for record in records:
+        # The record's own name fields: `record.instance` would fetch the live unit once per row.
+        record.unit_name = translated(record, "name")
+    return records

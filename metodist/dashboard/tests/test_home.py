@@ -68,3 +68,18 @@ def test_the_home_page_lists_upcoming_events_of_the_users_scope(client_for, libr
     assert "Мұқыр — туған жерім" in html
     assert "Кайнарские чтения" not in html
     assert "Прошедшее" not in html
+
+
+def test_the_home_page_does_not_query_once_per_recent_change(client_for, admin_user, librarian, net):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(librarian)  # her scope has two units: two "created" records to begin with
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("dashboard:home"))
+    for phone in ("+7 72239 2-14-55", "+7 72239 2-14-56", "+7 72239 2-14-57", "+7 72239 2-14-58"):
+        services.unit_update(user=admin_user, unit=net.mukur, data={"phone": phone})
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("dashboard:home"))
+    assert len(response.context["changes"]) == 6
+    assert len(many.captured_queries) == len(few.captured_queries)
