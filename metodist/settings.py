@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "metodist.network",
     "metodist.accounts",
     "metodist.events",
+    "metodist.assistance",
     "metodist.api",
     "metodist.dashboard",
     "metodist.demo",

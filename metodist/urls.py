@@ -9,6 +9,7 @@ urlpatterns = [
     path("network/", include("metodist.network.urls")),
     path("accounts/", include("metodist.accounts.urls")),
     path("events/", include("metodist.events.urls")),
+    path("assistance/", include("metodist.assistance.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

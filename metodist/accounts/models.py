@@ -28,12 +28,19 @@ class Capability(models.TextChoices):
     MANAGE_UNITS = "manage_units", _("create, move and archive units")
     MANAGE_ROLES = "manage_roles", _("grant and revoke roles")
     MANAGE_EVENTS = "manage_events", _("plan and record events")
+    MANAGE_ASSISTANCE = "manage_assistance", _("record consultations and methodological assistance")
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     RoleKind.ADMINISTRATOR: frozenset(Capability.values),
     RoleKind.METHODOLOGIST: frozenset(
-        {Capability.VIEW, Capability.EDIT_CARD, Capability.MANAGE_UNITS, Capability.MANAGE_EVENTS}
+        {
+            Capability.VIEW,
+            Capability.EDIT_CARD,
+            Capability.MANAGE_UNITS,
+            Capability.MANAGE_EVENTS,
+            Capability.MANAGE_ASSISTANCE,
+        }
     ),
     RoleKind.MARKETER: frozenset({Capability.VIEW, Capability.MANAGE_EVENTS}),
     RoleKind.LIBRARIAN: frozenset({Capability.VIEW, Capability.EDIT_CARD, Capability.MANAGE_EVENTS}),

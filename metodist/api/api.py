@@ -43,6 +43,7 @@ from metodist.api.auth import DEFAULT_AUTH
 from metodist.api.docs import LocalSwagger
 from metodist.api.tokens import router as tokens_router
 from metodist.api.units import router as units_router
+from metodist.assistance.api import router as consultations_router
 from metodist.events.api import router as events_router
 from metodist.events.api_documents import router as event_documents_router
 from metodist.events.api_forms import router as forms_of_work_router
@@ -69,3 +70,4 @@ api.add_router("/units", units_router)
 api.add_router("/events", events_router)
 api.add_router("/events", event_documents_router)
 api.add_router("/forms-of-work", forms_of_work_router)
+api.add_router("/consultations", consultations_router)

@@ -6,47 +6,30 @@ from django.utils.translation import gettext_lazy as _
 from metodist.core import scope
 
 
+def _item(url_name: str, label, icon: str, key: str, children: list | None = None) -> dict:
+    item = {"url": reverse(url_name), "label": label, "icon": icon, "key": key}
+    if children:
+        item["children"] = children
+        item["keys"] = {key, *(child["key"] for child in children)}
+    return item
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [{"url": reverse("dashboard:home"), "label": _("Home"), "icon": "house", "key": "home"}]
+    items = [_item("dashboard:home", _("Home"), "house", "home")]
     if scope.prefixes(user, scope.VIEW) != ():
-        items.append(
-            {"url": reverse("network:tree"), "label": _("Network"), "icon": "diagram-3", "key": "network"}
-        )
-    if scope.prefixes(user, scope.VIEW) != ():
-        items.append(
-            {
-                "url": reverse("events:event_list"),
-                "label": _("Events"),
-                "icon": "calendar-event",
-                "key": "events",
-            }
-        )
-        items.append(
-            {
-                "url": reverse("events:form_list"),
-                "label": _("Forms of work"),
-                "icon": "lightbulb",
-                "key": "forms",
-            }
-        )
-        items.append(
-            {
-                "url": reverse("events:development"),
-                "label": _("Professional development"),
-                "icon": "mortarboard",
-                "key": "development",
-            }
-        )
+        items.append(_item("network:tree", _("Network"), "diagram-3", "network"))
+        # The event pages share one menu, so the bar fits on a laptop screen in every language.
+        events = [
+            _item("events:event_list", _("List of events"), "list-ul", "events"),
+            _item("events:calendar", _("Calendar"), "calendar3", "calendar"),
+            _item("events:form_list", _("Forms of work"), "lightbulb", "forms"),
+            _item("events:development", _("Professional development"), "mortarboard", "development"),
+        ]
+        items.append(_item("events:event_list", _("Events"), "calendar-event", "events", children=events))
+        items.append(_item("assistance:consultation_list", _("Assistance"), "life-preserver", "assistance"))
     if scope.prefixes(user, "manage_roles") != ():
-        items.append(
-            {
-                "url": reverse("accounts:user_list"),
-                "label": _("Users and roles"),
-                "icon": "people",
-                "key": "accounts",
-            }
-        )
+        items.append(_item("accounts:user_list", _("Users and roles"), "people", "accounts"))
     return {"nav_items": items}

@@ -15,6 +15,7 @@ from simple_history.utils import bulk_create_with_history
 
 from metodist.accounts.models import Role, RoleKind
 from metodist.demo import network_data as data
+from metodist.demo.assistance_load import load_assistance
 from metodist.demo.events_load import load_events
 from metodist.demo.plan import UnitPlan, build_plan
 from metodist.network.models import LibraryPassport, OrgUnit, QualificationRecord, StaffMember
@@ -148,6 +149,7 @@ def load_demo() -> Counter:
     _ensure_staff(plan, units, users, created)
     _ensure_passports(plan, units, created)
     created.update(load_events())  # the seed's event and a year of others; adds only what is missing
+    created.update(load_assistance())  # a year of the methodologist's consultations; idempotent too
     return +created  # drop the sorts of which nothing was added
 
 
