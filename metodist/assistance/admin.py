@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from metodist.assistance.models import Consultation, Direction
+from metodist.assistance.models import Consultation, Direction, FieldVisit, Recommendation, VisitFinding
 
 
 @admin.register(Direction)
@@ -20,3 +20,24 @@ class ConsultationAdmin(SimpleHistoryAdmin):
     search_fields = ("topic", "to_people", "to_department")
     raw_id_fields = ("consultant", "consultant_unit", "to_unit", "created_by")
     date_hierarchy = "date"
+
+
+class VisitFindingInline(admin.TabularInline):
+    model = VisitFinding
+    extra = 0
+    raw_id_fields = ("unit",)
+
+
+@admin.register(FieldVisit)
+class FieldVisitAdmin(SimpleHistoryAdmin):
+    list_display = ("start", "purpose", "status", "organiser_unit")
+    list_filter = ("status",)
+    raw_id_fields = ("organiser_unit", "destinations")
+    inlines = [VisitFindingInline]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(SimpleHistoryAdmin):
+    list_display = ("text", "unit", "due", "status")
+    list_filter = ("status",)
+    raw_id_fields = ("visit", "unit", "issuer_unit", "issued_by", "answered_by")

@@ -20,3 +20,20 @@ urlpatterns = [
     ),
     path("units/options/", views.unit_options, name="unit_options"),
 ]
+
+# Field visits and recommendations (metodist.assistance.visits_views).
+from metodist.assistance import visits_views  # noqa: E402
+
+urlpatterns += [
+    path("visits/", visits_views.visit_list, name="visit_list"),
+    path("visits/new/", visits_views.visit_create, name="visit_create"),
+    path("visits/<int:pk>/", visits_views.visit_detail, name="visit_detail"),
+    path("visits/<int:pk>/edit/", visits_views.visit_edit, name="visit_edit"),
+    path("visits/<int:pk>/report.docx", visits_views.visit_report, name="visit_report"),
+    path("recommendations/", visits_views.recommendation_list, name="recommendation_list"),
+    path("recommendations/overdue/", visits_views.overdue_recommendations, name="overdue_recommendations"),
+    path("recommendations/<int:pk>/", visits_views.recommendation_answer, name="recommendation_answer"),
+    path(
+        "recommendations/<int:pk>/reopen/", visits_views.recommendation_reopen, name="recommendation_reopen"
+    ),
+]

@@ -29,7 +29,20 @@ def navigation(request):
             _item("events:development", _("Professional development"), "mortarboard", "development"),
         ]
         items.append(_item("events:event_list", _("Events"), "calendar-event", "events", children=events))
-        items.append(_item("assistance:consultation_list", _("Assistance"), "life-preserver", "assistance"))
+        assistance = [
+            _item("assistance:consultation_list", _("Consultations"), "telephone", "assistance"),
+            _item("assistance:visit_list", _("Field visits"), "geo", "visits"),
+            _item("assistance:recommendation_list", _("Recommendations"), "check2-square", "recommendations"),
+        ]
+        items.append(
+            _item(
+                "assistance:consultation_list",
+                _("Assistance"),
+                "life-preserver",
+                "assistance",
+                children=assistance,
+            )
+        )
     if scope.prefixes(user, "manage_roles") != ():
         items.append(_item("accounts:user_list", _("Users and roles"), "people", "accounts"))
     return {"nav_items": items}

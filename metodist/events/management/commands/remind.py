@@ -33,8 +33,21 @@ def event_participants(*, now: datetime, base_url: str) -> str:
     return line
 
 
+def overdue_recommendations(*, now: datetime, base_url: str) -> str:
+    """Both sides of each recommendation that became overdue (told once)."""
+    from metodist.assistance.recommendations import overdue_reminders_send
+
+    sent, failed = overdue_reminders_send(now=now, base_url=base_url)
+    if not sent and not failed:
+        return _("Overdue recommendations: nothing new to remind of.")
+    line = _("Overdue recommendations: %(sent)s reminder(s) sent.") % {"sent": sent}
+    if failed:
+        line += " " + _("%(failed)s could not be sent; the next run tries again.") % {"failed": failed}
+    return line
+
+
 Reminder = Callable[..., str]
-REMINDERS: list[Reminder] = [event_participants]
+REMINDERS: list[Reminder] = [event_participants, overdue_recommendations]
 
 
 class Command(BaseCommand):
