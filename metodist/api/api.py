@@ -44,6 +44,7 @@ from metodist.api.docs import LocalSwagger
 from metodist.api.tokens import router as tokens_router
 from metodist.api.units import router as units_router
 from metodist.assistance.api import router as consultations_router
+from metodist.assistance.api_visits import recommendations_router, visits_router
 from metodist.events.api import router as events_router
 from metodist.events.api_documents import router as event_documents_router
 from metodist.events.api_forms import router as forms_of_work_router
@@ -71,3 +72,5 @@ api.add_router("/events", events_router)
 api.add_router("/events", event_documents_router)
 api.add_router("/forms-of-work", forms_of_work_router)
 api.add_router("/consultations", consultations_router)
+api.add_router("/visits", visits_router)
+api.add_router("/recommendations", recommendations_router)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from metodist.assistance.models import Consultation, ConsultationKind, ConsultationMode, Direction
 from metodist.demo import assistance_data as data
+from metodist.demo.visits_load import load_visits
 from metodist.network.models import OrgUnit, UnitKind
 
 
@@ -99,4 +100,5 @@ def load_assistance(*, today: date | None = None) -> Counter:
             if direction is not None:
                 consultation.directions.add(direction)
             created["consultations"] += 1
+    created.update(load_visits(today=today))  # the department's field visits and recommendations
     return created
