@@ -6,11 +6,9 @@ Every lookup goes through `metodist.assistance.selectors`; every write through `
 
 import datetime
 import io
-import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -37,14 +35,13 @@ from metodist.assistance.selectors import (
     get_consultation_or_404,
 )
 from metodist.core import scope
+from metodist.core.submit_once import SubmitOnce, form_key
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
 UNIT_SEARCH_LIMIT = 50
 # A double click on "Save" must not record two consultations: the form carries a key remembered this long.
-SUBMIT_KEY_TTL = 10 * 60
-_SUBMIT_KEY = re.compile(r"^[A-Za-z0-9]{20,40}$")
 
 
 def _require_view(user) -> None:
@@ -175,19 +172,6 @@ def consultation_export(request: HttpRequest) -> HttpResponse:
 # --- the card -------------------------------------------------------------------------------------------
 
 
-def _submit_key_state(request: HttpRequest) -> tuple[str | None, object]:
-    key = request.POST.get("submit_key", "")
-    if not _SUBMIT_KEY.match(key):
-        return None, None
-    cache_key = f"assistance:create:{request.user.pk}:{key}"
-    return cache_key, cache.get(cache_key)
-
-
-def _claim(cache_key: str | None) -> bool:
-    """False when the same form was already submitted (saved or being saved)."""
-    return cache_key is None or cache.add(cache_key, "pending", SUBMIT_KEY_TTL)
-
-
 def _apply_errors(form, exc: ValidationError) -> None:
     for field, errors in exc.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
@@ -201,8 +185,8 @@ def _form_page(request: HttpRequest, consultation: Consultation | None) -> HttpR
         initial["to_unit"] = request.GET["to"]
     form = ConsultationCardForm(post, instance=consultation or Consultation(), user=user, initial=initial)
     if post is not None:
-        cache_key, done = _submit_key_state(request) if consultation is None else (None, None)
-        if done is not None or not _claim(cache_key):
+        guard = SubmitOnce(request, "assistance:consultation", enabled=consultation is None)
+        if not guard.claim():
             messages.info(request, _("The consultation was already saved."))
             return redirect("assistance:consultation_list")
         if form.is_valid():
@@ -211,18 +195,15 @@ def _form_page(request: HttpRequest, consultation: Consultation | None) -> HttpR
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
-                if cache_key:
-                    cache.set(cache_key, saved.pk, SUBMIT_KEY_TTL)
+                guard.saved(saved.pk)
                 messages.success(request, _("The consultation was saved."))
                 return redirect("assistance:consultation_list")
-        if cache_key:
-            cache.delete(cache_key)
-    submit_key = request.POST.get("submit_key", "") if post is not None else ""
+        guard.release()
     context = {
         "nav_active": "assistance",
         "consultation": consultation,
         "form": form,
-        "submit_key": submit_key if _SUBMIT_KEY.match(submit_key) else get_random_string(32),
+        "submit_key": form_key(request),
     }
     return render(request, "assistance/consultation_form.html", context)
 
@@ -269,9 +250,10 @@ def quick_consultation(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, template, _quick_context(request, QuickConsultationForm(user=request.user)))
     form = QuickConsultationForm(request.POST, user=request.user)
-    cache_key, done = _submit_key_state(request)
-    if done is not None or not _claim(cache_key):
+    guard = SubmitOnce(request, "assistance:quick")
+    if not guard.claim():
         # The second click of a double click: the first one saves; answer as if this one had.
+        done = guard.done
         previous = Consultation.objects.filter(pk=done).first() if isinstance(done, int) else None
         fresh = QuickConsultationForm(user=request.user)
         return render(request, template, _quick_context(request, fresh, previous or Consultation()))
@@ -285,15 +267,13 @@ def quick_consultation(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            if cache_key:
-                cache.set(cache_key, saved.pk, SUBMIT_KEY_TTL)
+            guard.saved(saved.pk)
             if not request.htmx:
                 messages.success(request, _("The consultation was saved."))
                 return redirect(request.POST.get("next") or "assistance:consultation_list")
             fresh = QuickConsultationForm(user=request.user, initial={"date": form.cleaned_data["date"]})
             return render(request, template, _quick_context(request, fresh, saved))
-    if cache_key:
-        cache.delete(cache_key)
+    guard.release()
     if not request.htmx:
         # Without JavaScript the full card shows the errors in a page of its own.
         return render(

@@ -7,13 +7,11 @@ Every lookup goes through `visits` / `recommendations` selectors; every write th
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import get_random_string
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,7 +20,7 @@ from metodist.assistance import recommendations as recs
 from metodist.assistance import visits
 from metodist.assistance.models import FieldVisit
 from metodist.assistance.services import default_unit
-from metodist.assistance.views import _SUBMIT_KEY, SUBMIT_KEY_TTL, _apply_errors, _claim, _submit_key_state
+from metodist.assistance.views import _apply_errors
 from metodist.assistance.visits_docx import visit_report_docx
 from metodist.assistance.visits_forms import (
     AnswerForm,
@@ -33,6 +31,7 @@ from metodist.assistance.visits_forms import (
     filled,
 )
 from metodist.core import scope
+from metodist.core.submit_once import SubmitOnce, form_key
 from metodist.network.models import UnitKind
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -96,11 +95,11 @@ def _visit_form_page(request: HttpRequest, visit: FieldVisit | None) -> HttpResp
     findings = FindingFormSet(post, prefix="findings", initial=findings_initial, form_kwargs={"units": units})
     new_recs = RecommendationFormSet(post, prefix="recs", form_kwargs={"units": units})
     if post is not None:
-        cache_key, done = _submit_key_state(request) if visit is None else (None, None)
-        if done is not None or not _claim(cache_key):
+        guard = SubmitOnce(request, "assistance:visit", enabled=visit is None)
+        if not guard.claim():
             messages.info(request, _("The visit was already saved."))
-            if isinstance(done, int):
-                return redirect("assistance:visit_detail", pk=done)
+            if isinstance(guard.done, int):
+                return redirect("assistance:visit_detail", pk=guard.done)
             return redirect("assistance:visit_list")
         if form.is_valid() and findings.is_valid() and new_recs.is_valid():
             try:
@@ -108,20 +107,17 @@ def _visit_form_page(request: HttpRequest, visit: FieldVisit | None) -> HttpResp
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
-                if cache_key:
-                    cache.set(cache_key, saved.pk, SUBMIT_KEY_TTL)
+                guard.saved(saved.pk)
                 messages.success(request, _("The visit was saved."))
                 return redirect("assistance:visit_detail", pk=saved.pk)
-        if cache_key:
-            cache.delete(cache_key)
-    submit_key = request.POST.get("submit_key", "") if post is not None else ""
+        guard.release()
     context = {
         "nav_active": "assistance",
         "visit": visit,
         "form": form,
         "findings": findings,
         "new_recs": new_recs,
-        "submit_key": submit_key if _SUBMIT_KEY.match(submit_key) else get_random_string(32),
+        "submit_key": form_key(request),
     }
     return render(request, "assistance/visit_form.html", context)
 

@@ -7,11 +7,9 @@ Every lookup goes through `metodist.events.selectors`; every write through `meto
 import calendar as pycalendar
 import datetime
 import io
-import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
@@ -20,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.utils.crypto import get_random_string
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +28,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from metodist.core import scope
+from metodist.core.submit_once import SubmitOnce, form_key
 from metodist.events import services
 from metodist.events.forms import (
     HANDOUT_PREFIX,
@@ -51,8 +49,6 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 PAGE_SIZE = 50
 EXPORT_LIMIT = 20_000
 # A double click on "Save" must not create two events: the form carries a key remembered this long.
-SUBMIT_KEY_TTL = 10 * 60
-_SUBMIT_KEY = re.compile(r"^[A-Za-z0-9]{20,40}$")
 FAMILY_BADGE = {
     EventFamily.TRAINING: "text-bg-primary",
     EventFamily.PUBLIC: "text-bg-success",
@@ -413,14 +409,6 @@ def _apply_service_errors(form, formsets: dict, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-def _submit_key_state(request: HttpRequest) -> tuple[str | None, object]:
-    key = request.POST.get("submit_key", "")
-    if not _SUBMIT_KEY.match(key):
-        return None, None
-    cache_key = f"events:create:{request.user.pk}:{key}"
-    return cache_key, cache.get(cache_key)
-
-
 def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
     """Create (`event` None) or edit a card with its programme and handouts."""
     user = request.user
@@ -443,11 +431,11 @@ def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
     if post is None:
         return _render_form(request, event, form, sections, handouts)
 
-    cache_key, done = _submit_key_state(request) if event is None else (None, None)
-    if isinstance(done, int):
+    guard = SubmitOnce(request, "events:create", enabled=event is None)
+    if isinstance(guard.done, int):
         messages.info(request, _("The event was already saved."))
-        return redirect("events:event_detail", pk=done)
-    if done is not None or (cache_key and not cache.add(cache_key, "pending", SUBMIT_KEY_TTL)):
+        return redirect("events:event_detail", pk=guard.done)
+    if not guard.claim():
         messages.info(request, _("The event is being saved; it will appear in the list in a moment."))
         return redirect("events:event_list")
 
@@ -457,12 +445,10 @@ def _event_form_page(request: HttpRequest, event: Event | None) -> HttpResponse:
         except ValidationError as exc:
             _apply_service_errors(form, {"sections": sections, "handouts": handouts}, exc)
         else:
-            if cache_key:
-                cache.set(cache_key, saved.pk, SUBMIT_KEY_TTL)
+            guard.saved(saved.pk)
             messages.success(request, _("The event “%(title)s” was saved.") % {"title": saved.title})
             return redirect(saved)
-    if cache_key:
-        cache.delete(cache_key)
+    guard.release()
     return _render_form(request, event, form, sections, handouts)
 
 
@@ -498,14 +484,13 @@ def _save(user, event: Event | None, form, sections, handouts) -> Event:
 
 
 def _render_form(request: HttpRequest, event, form, sections, handouts) -> HttpResponse:
-    submit_key = request.POST.get("submit_key", "") if request.method == "POST" else ""
     context = {
         "nav_active": "events",
         "event": event,
         "form": form,
         "sections": sections,
         "handouts": handouts,
-        "submit_key": submit_key if _SUBMIT_KEY.match(submit_key) else get_random_string(32),
+        "submit_key": form_key(request),
     }
     return render(request, "events/event_form.html", context)
 
