@@ -44,6 +44,8 @@ from metodist.api.docs import LocalSwagger
 from metodist.api.tokens import router as tokens_router
 from metodist.api.units import router as units_router
 from metodist.assistance.api import router as consultations_router
+from metodist.assistance.api_materials import router as materials_router
+from metodist.assistance.api_practices import router as practices_router
 from metodist.assistance.api_visits import recommendations_router, visits_router
 from metodist.events.api import router as events_router
 from metodist.events.api_documents import router as event_documents_router
@@ -74,3 +76,5 @@ api.add_router("/forms-of-work", forms_of_work_router)
 api.add_router("/consultations", consultations_router)
 api.add_router("/visits", visits_router)
 api.add_router("/recommendations", recommendations_router)
+api.add_router("/materials", materials_router)
+api.add_router("/practices", practices_router)

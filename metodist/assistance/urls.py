@@ -37,3 +37,21 @@ urlpatterns += [
         "recommendations/<int:pk>/reopen/", visits_views.recommendation_reopen, name="recommendation_reopen"
     ),
 ]
+
+# Correspondence, materials, best practices, coordination and the annual plan: each module keeps its own
+# `urlpatterns` beside its views.
+from metodist.assistance import (  # noqa: E402
+    coordination_views,
+    letters_views,
+    materials_views,
+    plans_views,
+    practices_views,
+)
+
+urlpatterns += (
+    letters_views.urlpatterns
+    + materials_views.urlpatterns
+    + practices_views.urlpatterns
+    + coordination_views.urlpatterns
+    + plans_views.urlpatterns
+)

@@ -16,8 +16,13 @@ from simple_history.utils import bulk_create_with_history
 from metodist.accounts.models import Role, RoleKind
 from metodist.demo import network_data as data
 from metodist.demo.assistance_load import load_assistance
+from metodist.demo.coordination_load import load_coordination
 from metodist.demo.events_load import load_events
+from metodist.demo.letters_load import load_letters
+from metodist.demo.materials_load import load_materials
 from metodist.demo.plan import UnitPlan, build_plan
+from metodist.demo.plans_load import load_plans
+from metodist.demo.practices_load import load_practices
 from metodist.network.models import LibraryPassport, OrgUnit, QualificationRecord, StaffMember
 
 
@@ -150,6 +155,11 @@ def load_demo() -> Counter:
     _ensure_passports(plan, units, created)
     created.update(load_events())  # the seed's event and a year of others; adds only what is missing
     created.update(load_assistance())  # a year of the methodologist's consultations; idempotent too
+    created.update(load_letters())  # daily correspondence with the online centres
+    created.update(load_materials())  # the library of methodological materials
+    created.update(load_practices())  # best practices and who adopted them
+    created.update(load_coordination())  # agreements with libraries of other departments
+    created.update(load_plans())  # the centre's annual plan (after the records it is measured against)
     return +created  # drop the sorts of which nothing was added
 
 

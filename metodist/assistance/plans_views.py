@@ -1,0 +1,3 @@
+"""Pages of the plans part of methodological assistance (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the practices part of methodological assistance (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,7 @@
+"""Demo letters (being built)."""
+
+from collections import Counter
+
+
+def load_letters() -> Counter:
+    return Counter()

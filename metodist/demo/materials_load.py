@@ -1,0 +1,7 @@
+"""Demo materials (being built)."""
+
+from collections import Counter
+
+
+def load_materials() -> Counter:
+    return Counter()

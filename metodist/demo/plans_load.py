@@ -1,0 +1,7 @@
+"""Demo plans (being built)."""
+
+from collections import Counter
+
+
+def load_plans() -> Counter:
+    return Counter()
