@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "metodist.accounts",
     "metodist.events",
     "metodist.assistance",
+    "metodist.reporting",
     "metodist.api",
     "metodist.dashboard",
     "metodist.demo",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("metodist.accounts.urls")),
     path("events/", include("metodist.events.urls")),
     path("assistance/", include("metodist.assistance.urls")),
+    path("reporting/", include("metodist.reporting.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

@@ -29,6 +29,9 @@ class Capability(models.TextChoices):
     MANAGE_ROLES = "manage_roles", _("grant and revoke roles")
     MANAGE_EVENTS = "manage_events", _("plan and record events")
     MANAGE_ASSISTANCE = "manage_assistance", _("record consultations and methodological assistance")
+    ENTER_REPORTS = "enter_reports", _("fill in and submit periodic reports")
+    REVIEW_REPORTS = "review_reports", _("accept, return and reopen periodic reports")
+    MANAGE_FORMS = "manage_forms", _("define indicators, report forms and validation rules")
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -40,10 +43,15 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MANAGE_UNITS,
             Capability.MANAGE_EVENTS,
             Capability.MANAGE_ASSISTANCE,
+            Capability.ENTER_REPORTS,
+            Capability.REVIEW_REPORTS,
+            Capability.MANAGE_FORMS,
         }
     ),
     RoleKind.MARKETER: frozenset({Capability.VIEW, Capability.MANAGE_EVENTS}),
-    RoleKind.LIBRARIAN: frozenset({Capability.VIEW, Capability.EDIT_CARD, Capability.MANAGE_EVENTS}),
+    RoleKind.LIBRARIAN: frozenset(
+        {Capability.VIEW, Capability.EDIT_CARD, Capability.MANAGE_EVENTS, Capability.ENTER_REPORTS}
+    ),
     # A volunteer sees only the deliveries assigned to them (outreach), not the registry.
     RoleKind.VOLUNTEER: frozenset(),
 }

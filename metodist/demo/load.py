@@ -23,6 +23,7 @@ from metodist.demo.materials_load import load_materials
 from metodist.demo.plan import UnitPlan, build_plan
 from metodist.demo.plans_load import load_plans
 from metodist.demo.practices_load import load_practices
+from metodist.demo.reporting_load import load_reporting
 from metodist.network.models import LibraryPassport, OrgUnit, QualificationRecord, StaffMember
 
 
@@ -159,6 +160,7 @@ def load_demo() -> Counter:
     created.update(load_materials())  # the library of methodological materials
     created.update(load_practices())  # best practices and who adopted them
     created.update(load_coordination())  # agreements with libraries of other departments
+    created.update(load_reporting())  # report forms and two years of reports of the whole network
     created.update(load_plans())  # the centre's annual plan (after the records it is measured against)
     return +created  # drop the sorts of which nothing was added
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from metodist.core import scope
 from metodist.network.models import OrgUnit
+from metodist.network.signals import unit_moved
 
 # Fields of a unit that a card edit may change (not the tree position: that is unit_move).
 CARD_FIELDS = (
@@ -88,8 +89,10 @@ def unit_move(*, user, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
     if new_parent.path.startswith(unit.path):
         raise ValidationError({"parent": _("A unit cannot be moved under itself or its own subtree.")})
     unit.check_parent_kind(new_parent)
+    old_path = unit.path
     OrgUnit.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
+    unit_moved.send(sender=OrgUnit, old_path=old_path, new_path=unit.path)
     # treebeard moves by raw SQL; record the move in the unit's history.
     unit._change_reason = _("moved under “%(parent)s”") % {"parent": new_parent.name}
     unit.save()

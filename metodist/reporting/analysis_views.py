@@ -1,0 +1,3 @@
+"""Pages of reporting: analysis (being built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of reporting: completeness (being built)."""
+
+urlpatterns: list = []

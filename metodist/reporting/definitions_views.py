@@ -1,0 +1,3 @@
+"""Pages of reporting: definitions (being built)."""
+
+urlpatterns: list = []

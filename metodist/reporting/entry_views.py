@@ -1,0 +1,3 @@
+"""Pages of reporting: entry (being built)."""
+
+urlpatterns: list = []

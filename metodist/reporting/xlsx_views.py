@@ -1,0 +1,3 @@
+"""Pages of reporting: xlsx (being built)."""
+
+urlpatterns: list = []
