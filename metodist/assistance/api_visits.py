@@ -2,9 +2,11 @@
 
 Reads go through `metodist.assistance.visits` and `metodist.assistance.recommendations` (a visit is visible
 to whoever sees its organiser or one of its destinations; a recommendation to whoever sees the issuer or the
-unit that must act); writes only through their services. A recommendation's `status` is `overdue` on read
-when it is past due and not done: it is never stored, so it cannot be set. PATCH checks the transitions:
-the unit that must act sets `in_progress` or `done` with an `answer`, the issuer sets `open` again.
+unit that must act); writes only through their services. A recommendation comes from a visit, from a
+consultation or on its own. Its `status` is `overdue` on read when it is past due and not done: it is never
+stored, so it cannot be set. PATCH checks the transitions: the unit that must act sets `in_progress` or
+`done` with an `answer`; the issuer, after the answer, sets `done` (accepts) or `open` (reopens), with a
+`follow_up` note. Evidence files are listed with the URL that serves them to both sides.
 """
 
 import datetime
@@ -13,6 +15,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -24,12 +27,14 @@ from metodist.api.schemas import InputSchema, error_responses
 from metodist.assistance import recommendations as recs
 from metodist.assistance import visits
 from metodist.assistance.models import (
+    Consultation,
     Direction,
     FieldVisit,
     Recommendation,
     RecommendationStatus,
     VisitStatus,
 )
+from metodist.assistance.selectors import get_consultation_or_404
 from metodist.core import scope
 
 visits_router = Router(tags=["visits"])
@@ -126,9 +131,25 @@ class VisitFilters(Schema):
     status: VisitStatus | None = None
 
 
+class EvidenceFileOut(Schema):
+    id: int
+    caption: str
+    name: str
+    url: str = Field(..., description="Served to whoever sees the recommendation (a logged-in session).")
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.file.name.rsplit("/", 1)[-1]
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return reverse("assistance:recommendation_file", args=[obj.recommendation_id, obj.pk])
+
+
 class RecommendationOut(Schema):
     id: int
     visit: int | None
+    consultation: int | None
     issuer_unit: int
     unit: int = Field(..., description="The unit that must act.")
     text: str
@@ -137,10 +158,20 @@ class RecommendationOut(Schema):
     status: str = Field(..., **_choices(STATUSES))
     answer: str
     answered_at: datetime.datetime | None
+    files: list[EvidenceFileOut]
+    follow_up: str
 
     @staticmethod
     def resolve_visit(obj: Recommendation) -> int | None:
         return obj.visit_id
+
+    @staticmethod
+    def resolve_consultation(obj: Recommendation) -> int | None:
+        return obj.consultation_id
+
+    @staticmethod
+    def resolve_files(obj: Recommendation) -> list:
+        return list(obj.files.all())
 
     @staticmethod
     def resolve_issuer_unit(obj: Recommendation) -> int:
@@ -160,18 +191,25 @@ class RecommendationOut(Schema):
 
 
 class RecommendationCreateIn(RecommendationIn):
-    visit: int = Field(..., description="The visit the recommendation comes from.")
+    visit: int | None = Field(None, description="The visit the recommendation comes from.")
+    consultation: int | None = Field(None, description="The consultation it comes from (not with `visit`).")
+    issuer_unit: int | None = Field(
+        None,
+        description="The issuing unit outside a visit; by default the consultation's or the caller's unit.",
+    )
 
 
 class RecommendationPatchIn(InputSchema):
     status: str = Field(..., **_choices(STATUSES))
     answer: str = ""
+    follow_up: str = Field("", description="The issuer's note when accepting or reopening.")
 
 
 class RecommendationFilters(Schema):
     status: Literal["open", "in_progress", "done", "overdue"] | None = None
     unit: int | None = Field(None, description="Recommendations this unit or a unit below it must act on.")
     visit: int | None = None
+    consultation: int | None = None
 
 
 # --- helpers --------------------------------------------------------------------------------------------
@@ -279,24 +317,35 @@ def recommendation_list(request: HttpRequest, filters: Query[RecommendationFilte
         found = found.filter(Q(unit__path__startswith=unit.path))
     if filters.visit is not None:
         found = found.filter(visit_id=filters.visit)
+    if filters.consultation is not None:
+        found = found.filter(consultation_id=filters.consultation)
     if filters.status:
         found = _filter_status(found, filters.status)
-    return found.order_by("due", "id")
+    return found.prefetch_related("files").order_by("due", "id")
 
 
 @recommendations_router.post("", response={201: RecommendationOut, **error_responses(400, 403, 404, 422)})
 def recommendation_create(request: HttpRequest, payload: RecommendationCreateIn):
-    """Add a recommendation to a visit. Needs `manage_assistance` on the visit's organiser unit."""
+    """Issue a recommendation from a visit, from a consultation, or on its own (after a report check).
+
+    Needs `manage_assistance` on the issuing unit (a visit's organiser unit).
+    """
     user = request.user
-    try:
-        visit = visits.get_visit_or_404(user, payload.visit)
-    except Http404 as exc:
-        raise ApiError(404, _("The visit was not found."), field="visit") from exc
-    before = set(visit.recommendations.values_list("pk", flat=True))
-    visits.visit_update(
-        user=user, visit=visit, data={}, recommendations=[_recommendation_data(user, payload)]
-    )
-    created = visit.recommendations.exclude(pk__in=before).get()
+    visit = consultation = issuer = None
+    if payload.visit is not None:
+        try:
+            visit = visits.get_visit_or_404(user, payload.visit)
+        except Http404 as exc:
+            raise ApiError(404, _("The visit was not found."), field="visit") from exc
+    if payload.consultation is not None:
+        try:
+            consultation: Consultation = get_consultation_or_404(user, payload.consultation)
+        except Http404 as exc:
+            raise ApiError(404, _("The consultation was not found."), field="consultation") from exc
+    if payload.issuer_unit is not None:
+        issuer = _unit_or_404(user, payload.issuer_unit, "issuer_unit")
+    data = {**_recommendation_data(user, payload), "issuer_unit": issuer}
+    created = recs.recommendation_create(user=user, data=data, visit=visit, consultation=consultation)
     return Status(201, recs.get_recommendation_or_404(user, created.pk))
 
 
@@ -304,13 +353,21 @@ def recommendation_create(request: HttpRequest, payload: RecommendationCreateIn)
     "/{int:pk}", response={200: RecommendationOut, **error_responses(400, 403, 404, 422)}
 )
 def recommendation_patch(request: HttpRequest, pk: int, payload: RecommendationPatchIn):
-    """Answer (`in_progress`, `done` with `answer`: the unit that must act) or reopen (`open`: the issuer)."""
+    """Answer (`in_progress`, `done` with `answer`: the unit that must act), or follow up (the issuer, after
+    the answer: `done` accepts it, `open` reopens; `follow_up` is the note)."""
     user = request.user
     recommendation = recs.get_recommendation_or_404(user, pk)
     if payload.status == RecommendationStatus.OPEN:
-        recs.recommendation_reopen(user=user, recommendation=recommendation)
+        recs.recommendation_reopen(user=user, recommendation=recommendation, note=payload.follow_up)
     elif payload.status == OVERDUE:
         raise ValidationError({"status": _("“Overdue” follows from the due date; it cannot be set.")})
+    elif (
+        payload.status == RecommendationStatus.DONE
+        and not payload.answer
+        and not recs.can_answer(user, recommendation)
+        and recs.can_follow_up(user, recommendation)
+    ):
+        recs.recommendation_accept(user=user, recommendation=recommendation, note=payload.follow_up)
     else:
         recs.recommendation_answer(
             user=user, recommendation=recommendation, answer=payload.answer, status=payload.status

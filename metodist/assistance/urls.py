@@ -30,11 +30,33 @@ urlpatterns += [
     path("visits/<int:pk>/", visits_views.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/edit/", visits_views.visit_edit, name="visit_edit"),
     path("visits/<int:pk>/report.docx", visits_views.visit_report, name="visit_report"),
+    path("visits/<int:pk>/photos/", visits_views.visit_photos_add, name="visit_photos_add"),
+    path("visits/<int:pk>/photos/<int:photo_pk>/", visits_views.visit_photo, name="visit_photo"),
+    path(
+        "visits/<int:pk>/photos/<int:photo_pk>/delete/",
+        visits_views.visit_photo_delete,
+        name="visit_photo_delete",
+    ),
     path("recommendations/", visits_views.recommendation_list, name="recommendation_list"),
+    path("recommendations/new/", visits_views.recommendation_create, name="recommendation_create"),
     path("recommendations/overdue/", visits_views.overdue_recommendations, name="overdue_recommendations"),
     path("recommendations/<int:pk>/", visits_views.recommendation_answer, name="recommendation_answer"),
+    path("recommendations/<int:pk>/edit/", visits_views.recommendation_edit, name="recommendation_edit"),
+    path(
+        "recommendations/<int:pk>/delete/", visits_views.recommendation_delete, name="recommendation_delete"
+    ),
     path(
         "recommendations/<int:pk>/reopen/", visits_views.recommendation_reopen, name="recommendation_reopen"
+    ),
+    path(
+        "recommendations/<int:pk>/follow-up/",
+        visits_views.recommendation_follow_up,
+        name="recommendation_follow_up",
+    ),
+    path(
+        "recommendations/<int:pk>/files/<int:file_pk>/",
+        visits_views.recommendation_file,
+        name="recommendation_file",
     ),
 ]
 

@@ -2,22 +2,26 @@
 
 A visit is visible to whoever sees its organiser unit or one of its destination units; it can be changed by
 whoever has `manage_assistance` on the organiser unit. Findings are replaced as a whole when the visit's
-report is saved; recommendations are added to the visit (their answers must survive an edit of the visit).
+report is saved; recommendations are added, corrected or (while nobody has answered them) deleted one by
+one, so the answers given survive an edit of the visit. Photos are added and removed one by one.
 """
 
 import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.db.models import DateField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import ExtractMonth
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from metodist.assistance.models import FieldVisit, Recommendation, VisitFinding, VisitStatus
+from metodist.assistance import recommendations as recs
+from metodist.assistance.models import FieldVisit, VisitFinding, VisitPhoto, VisitStatus
 from metodist.assistance.services import default_unit
 from metodist.core import scope
+from metodist.events.services import check_upload
 from metodist.network.models import OrgUnit, UnitKind
 
 MANAGE = "manage_assistance"
@@ -145,20 +149,40 @@ def _save_findings(visit: FieldVisit, findings: Iterable[dict]) -> None:
     )
 
 
-def _add_recommendations(user, visit: FieldVisit, recommendations: Iterable[dict]) -> None:
+def _save_recommendations(user, visit: FieldVisit, recommendations: Iterable[dict]) -> None:
+    """Rows without `id` are new; rows with `id` correct that recommendation of the visit (or delete it
+    with `DELETE`, refused once answered). Recommendations not named are left as they are."""
+    existing = {r.pk: r for r in visit.recommendations.all()} if visit.pk else {}
     for data in recommendations:
-        _require_visible(user, [data["unit"]], "unit")
-        recommendation = Recommendation(
-            visit=visit,
-            issuer_unit=visit.organiser_unit,
-            issued_by=user,
-            text=data["text"],
-            direction=data.get("direction"),
-            unit=data["unit"],
-            due=data["due"],
-        )
-        recommendation.full_clean(exclude=["issued_by", "answered_by", "visit"])
-        recommendation.save()
+        pk = data.get("id")
+        if not pk:
+            if not data.get("DELETE"):
+                recs.recommendation_create(user=user, data=data, visit=visit)
+            continue
+        recommendation = existing.get(pk)
+        if recommendation is None:
+            raise ValidationError({"recommendations": _("The recommendation is not one of this visit.")})
+        if data.get("DELETE"):
+            recs.recommendation_delete(user=user, recommendation=recommendation)
+        else:
+            recs.recommendation_update(user=user, recommendation=recommendation, data=data)
+
+
+def _check_photos(photos: Iterable[File]) -> list[File]:
+    photos = [p for p in photos if p]
+    errors = []
+    for photo in photos:
+        try:
+            check_upload(photo, images_only=True)
+        except ValidationError as exc:
+            errors += [f"{photo.name}: {message}" for message in exc.messages]
+    if errors:
+        raise ValidationError({"photos": errors})
+    return photos
+
+
+def _add_photos(visit: FieldVisit, photos: list[File], caption: str = "") -> list[VisitPhoto]:
+    return [VisitPhoto.objects.create(visit=visit, file=photo, caption=caption.strip()) for photo in photos]
 
 
 @transaction.atomic
@@ -169,6 +193,8 @@ def visit_create(
     destinations: Iterable[OrgUnit],
     findings: Iterable[dict] = (),
     recommendations: Iterable[dict] = (),
+    photos: Iterable[File] = (),
+    photo_caption: str = "",
 ) -> FieldVisit:
     """Record a visit of `data["organiser_unit"]` (default: the user's unit) with its report pieces."""
     fields = {name: value for name, value in data.items() if name in VISIT_FIELDS}
@@ -181,12 +207,14 @@ def visit_create(
     if not destinations:
         raise ValidationError({"destinations": _("Choose at least one unit to visit.")})
     _require_visible(user, destinations)
+    photos = _check_photos(photos)
     visit = FieldVisit(**fields, created_by=user)
     visit.full_clean(exclude=["created_by"])
     visit.save()
     visit.destinations.set(destinations)
     _save_findings(visit, findings)
-    _add_recommendations(user, visit, recommendations)
+    _save_recommendations(user, visit, recommendations)
+    _add_photos(visit, photos, photo_caption)
     return visit
 
 
@@ -199,10 +227,14 @@ def visit_update(
     destinations: Iterable[OrgUnit] | None = None,
     findings: Iterable[dict] | None = None,
     recommendations: Iterable[dict] = (),
+    photos: Iterable[File] = (),
+    photo_caption: str = "",
 ) -> FieldVisit:
-    """Change the visit; `findings`, when given, replace its findings; `recommendations` are added."""
+    """Change the visit; `findings`, when given, replace its findings; `recommendations` are added or,
+    with an `id`, corrected or deleted (see `_save_recommendations`); `photos` are added."""
     stored = FieldVisit.objects.select_related("organiser_unit").get(pk=visit.pk)
     _require_manage(user, stored.organiser_unit)
+    photos = _check_photos(photos)
     fields = {name: value for name, value in data.items() if name in VISIT_FIELDS}
     if fields.get("organiser_unit") is not None:
         _require_manage(user, fields["organiser_unit"])
@@ -219,5 +251,34 @@ def visit_update(
         visit.destinations.set(destinations)
     if findings is not None:
         _save_findings(visit, findings)
-    _add_recommendations(user, visit, recommendations)
+    _save_recommendations(user, visit, recommendations)
+    _add_photos(visit, photos, photo_caption)
     return visit
+
+
+@transaction.atomic
+def visit_photos_add(
+    *, user, visit: FieldVisit, photos: Iterable[File], caption: str = ""
+) -> list[VisitPhoto]:
+    """Add photos (images, checked by content) to a visit; `caption` goes under each of them."""
+    _require_manage(user, visit.organiser_unit)
+    photos = _check_photos(photos)
+    if not photos:
+        raise ValidationError({"photos": _("Choose one or more photos.")})
+    return _add_photos(visit, photos, caption)
+
+
+@transaction.atomic
+def visit_photo_delete(*, user, photo: VisitPhoto) -> None:
+    _require_manage(user, photo.visit.organiser_unit)
+    photo.file.delete(save=False)
+    photo.delete()
+
+
+def get_photo_or_404(user, pk, photo_pk) -> VisitPhoto:
+    """A photo of a visit the user sees."""
+    visit = get_visit_or_404(user, pk)
+    try:
+        return visit.photos.select_related("visit__organiser_unit").get(pk=photo_pk)
+    except (VisitPhoto.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

@@ -2,24 +2,32 @@
 
 Labels are gettext strings rendered in the report's language; dates are written in words by the events'
 grammar helpers; names of units follow the language (`OrgUnit.name` is translated by the active language).
+The photos of the visit close the report, each with its caption.
 """
 
 import io
+import logging
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.exceptions import UnrecognizedImageError
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
+from PIL import Image, UnidentifiedImageError
 
-from metodist.assistance.models import FieldVisit
+from metodist.assistance.models import FieldVisit, VisitPhoto
 from metodist.events.documents.grammar import date_in_words, date_span_in_words
 
 # DejaVu has every Kazakh letter where LibreOffice runs; see metodist/events/documents/docx_report.py.
 FONT = "DejaVu Sans"
 # The heading is the document's name in the official style, fixed per language rather than translated.
 HEADINGS = {"ru": "Справка о выезде", "kk": "Іссапар туралы анықтама"}
+# A photo fills most of an A4 text column; a tall one is limited by its height so it fits a page.
+PHOTO_WIDTH = Cm(12)
+PHOTO_MAX_HEIGHT = Cm(16)
+log = logging.getLogger(__name__)
 
 
 def _set_font(document) -> None:
@@ -79,6 +87,55 @@ def _recommendations(document, visit: FieldVisit, language: str) -> None:
         cells[3].text = date_in_words(rec.due, language)
 
 
+def _image_bytes(photo: VisitPhoto) -> io.BytesIO | None:
+    """The photo as Word reads it: JPEG, PNG and GIF as they are, another image (WebP) as PNG."""
+    try:
+        with photo.file.open("rb") as handle:
+            content = handle.read()
+    except (FileNotFoundError, OSError):
+        log.warning("The photo %s of visit %s is missing on disk", photo.pk, photo.visit_id)
+        return None
+    if content.startswith((b"\xff\xd8\xff", b"\x89PNG", b"GIF8")):
+        return io.BytesIO(content)
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            converted = io.BytesIO()
+            image.save(converted, format="PNG")
+    except (UnidentifiedImageError, OSError, ValueError):
+        log.warning("The photo %s of visit %s is not a readable image", photo.pk, photo.visit_id)
+        return None
+    converted.seek(0)
+    return converted
+
+
+def _photos(document, visit: FieldVisit) -> None:
+    photos = list(visit.photos.order_by("id"))
+    if not photos:
+        return
+    _section(document, _("Photos"))
+    for photo in photos:
+        image = _image_bytes(photo)
+        if image is None:
+            continue
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        try:
+            shape = paragraph.add_run().add_picture(image, width=PHOTO_WIDTH)
+        except (UnrecognizedImageError, ValueError, ZeroDivisionError):
+            log.warning("Word cannot show the photo %s of visit %s", photo.pk, photo.visit_id)
+            paragraph._element.getparent().remove(paragraph._element)
+            continue
+        if shape.height > PHOTO_MAX_HEIGHT:
+            shape.width = int(shape.width * PHOTO_MAX_HEIGHT / shape.height)
+            shape.height = PHOTO_MAX_HEIGHT
+        if photo.caption:
+            caption = document.add_paragraph()
+            caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = caption.add_run(photo.caption)
+            run.italic = True
+            run.font.size = Pt(10)
+
+
 def visit_report_docx(visit: FieldVisit, *, language: str) -> bytes:
     """The report of one visit in `language` ("ru" or "kk")."""
     with translation.override(language):
@@ -98,6 +155,7 @@ def visit_report_docx(visit: FieldVisit, *, language: str) -> bytes:
         _field(document, _("People met"), visit.people_met)
         _findings(document, visit)
         _recommendations(document, visit, language)
+        _photos(document, visit)
         buffer = io.BytesIO()
         document.save(buffer)
         return buffer.getvalue()

@@ -7,7 +7,7 @@ from metodist.core import scope
 
 
 def _item(url_name: str, label, icon: str, key: str, children: list | None = None) -> dict:
-    item = {"url": reverse(url_name), "label": label, "icon": icon, "key": key}
+    item = {"url": reverse(url_name), "url_name": url_name, "label": label, "icon": icon, "key": key}
     if children:
         item["children"] = children
         item["keys"] = {key, *(child["key"] for child in children)}
@@ -33,6 +33,11 @@ def navigation(request):
             _item("assistance:consultation_list", _("Consultations"), "telephone", "assistance"),
             _item("assistance:visit_list", _("Field visits"), "geo", "visits"),
             _item("assistance:recommendation_list", _("Recommendations"), "check2-square", "recommendations"),
+            _item("assistance:letter_list", _("Correspondence"), "envelope", "letters"),
+            _item("assistance:material_list", _("Materials"), "journal-richtext", "materials"),
+            _item("assistance:practice_list", _("Best practices"), "stars", "practices"),
+            _item("assistance:coordination", _("Coordination"), "link-45deg", "coordination"),
+            _item("assistance:plan_list", _("Annual plans"), "clipboard-check", "plans"),
         ]
         items.append(
             _item(
@@ -42,6 +47,17 @@ def navigation(request):
                 "assistance",
                 children=assistance,
             )
+        )
+    reporting = []
+    if scope.prefixes(user, "enter_reports") != ():
+        reporting.append(_item("reporting:my_reports", _("My reports"), "clipboard-data", "reporting"))
+    if scope.prefixes(user, "review_reports") != ():
+        reporting.append(_item("reporting:review_queue", _("Acceptance queue"), "inbox", "review"))
+    if scope.prefixes(user, "manage_forms") != ():
+        reporting.append(_item("reporting:form_list", _("Report forms"), "ui-checks", "report_forms"))
+    if reporting:
+        items.append(
+            _item(reporting[0]["url_name"], _("Reports"), "clipboard-data", "reporting", children=reporting)
         )
     if scope.prefixes(user, "manage_roles") != ():
         items.append(_item("accounts:user_list", _("Users and roles"), "people", "accounts"))

@@ -22,7 +22,9 @@ from docx.shared import Pt
 from metodist.assistance.models import (
     Consultation,
     CoordinationAgreement,
+    Direction,
     FieldVisit,
+    VisitFinding,
     VisitStatus,
 )
 from metodist.demo import coordination_data as data
@@ -187,7 +189,7 @@ def _ensure_joint_work(anchor: date, latest: dict, refs: dict, created: Counter)
         partner = agreement.partner_unit
         if Consultation.objects.filter(to_unit=partner, **_term_q(agreement, "date", "date")).exists():
             continue
-        Consultation.objects.create(
+        consultation = Consultation.objects.create(
             date=months_back(anchor, item.months_back, item.day),
             consultant=consultant,
             consultant_unit=unit,
@@ -200,6 +202,7 @@ def _ensure_joint_work(anchor: date, latest: dict, refs: dict, created: Counter)
             result=item.result,
             created_by=consultant,
         )
+        consultation.directions.set(Direction.objects.filter(code__in=["bibliography", "mass_work"]))
         created["consultations"] += 1
     for item in data.JOINT_VISITS:
         agreement = latest.get(item.partner)
@@ -222,6 +225,15 @@ def _ensure_joint_work(anchor: date, latest: dict, refs: dict, created: Counter)
             created_by=consultant,
         )
         visit.destinations.set([partner])
+        direction = Direction.objects.filter(code="bibliography").first()
+        if direction is not None:
+            VisitFinding.objects.create(
+                visit=visit,
+                direction=direction,
+                unit=partner,
+                text="Изучена работа по информационной грамотности студентов; согласован план совместных "
+                "библиотечных уроков на учебный год.",
+            )
         created["visits"] += 1
 
 

@@ -20,7 +20,7 @@ from django.db.models.functions import Substr, TruncMonth, TruncQuarter, TruncYe
 from django.http import Http404
 
 from metodist.core import scope
-from metodist.network.models import OrgUnit
+from metodist.network.models import OrgUnit, UnitKind
 from metodist.reporting.models import (
     Aggregation,
     Category,
@@ -231,7 +231,10 @@ def _rollup_report_totals(values, rule, by_unit, by_period, child_length) -> lis
 
 def population(under: OrgUnit, *, by_unit: bool = False) -> dict[str | None, int]:
     """Population served by the libraries of a subtree (for "per 1,000" and coverage), by child."""
-    units = OrgUnit.objects.filter(in_subtree("path", under.path), population_served__isnull=False)
+    # Libraries only: territories and online centres repeat the population their libraries serve.
+    units = OrgUnit.objects.filter(
+        in_subtree("path", under.path), kind=UnitKind.LIBRARY, population_served__isnull=False
+    ).order_by()
     if not by_unit:
         return {None: units.aggregate(total=Sum("population_served"))["total"] or 0}
     child_length = len(under.path) + OrgUnit.steplen

@@ -103,3 +103,132 @@ def test_editing_keeps_recommendations_and_replaces_findings(net, methodist, cli
     assert answer.status_code == 302
     assert [f.text for f in visit.findings.all()] == ["Дневник ведётся"]
     assert Recommendation.objects.count() == 2
+
+
+def _recorded(net, methodist, client):
+    client.post(reverse("assistance:visit_create"), _data(net))
+    visit = FieldVisit.objects.get()
+    first, second = visit.recommendations.order_by("due")
+    return visit, first, second
+
+
+def _edit_data(net, first, second, **rows):
+    """The edit form as the page sends it: the two recorded recommendations, then no new rows."""
+    data = _data(net, **{"recs-TOTAL_FORMS": "2", "recs-INITIAL_FORMS": "2"})
+    for index, rec in enumerate((first, second)):
+        data[f"recs-{index}-id"] = rec.pk
+        data[f"recs-{index}-text"] = rec.text
+        data[f"recs-{index}-direction"] = rec.direction_id
+        data[f"recs-{index}-unit"] = rec.unit_id
+        data[f"recs-{index}-due"] = rec.due.isoformat()
+    data.update(rows)
+    return data
+
+
+def test_the_edit_form_shows_the_recorded_recommendations_for_correction(net, methodist, client_for):
+    client = client_for(methodist)
+    visit, first, second = _recorded(net, methodist, client)
+    page = client.get(reverse("assistance:visit_edit", args=[visit.pk]))
+    assert f'name="recs-0-id" value="{first.pk}"' in page.text
+    assert f'name="recs-1-id" value="{second.pk}"' in page.text
+    assert "Наладить учёт посетителей онлайн-центра" in page.text
+    assert 'name="recs-INITIAL_FORMS" value="2"' in page.text
+
+
+def test_correcting_an_answered_recommendation_keeps_its_answer(
+    net, methodist, client_for, django_user_model
+):
+    from metodist.accounts.models import RoleKind
+    from metodist.assistance import recommendations as recs
+    from metodist.core.testing.factories import RoleFactory, UserFactory
+
+    client = client_for(methodist)
+    visit, first, second = _recorded(net, methodist, client)
+    kanonerka = UserFactory(username="kanonerka")
+    RoleFactory(user=kanonerka, unit=net.kanonerka, kind=RoleKind.LIBRARIAN)
+    recs.recommendation_answer(user=kanonerka, recommendation=first, answer="Дневник заведён", status="done")
+    data = _edit_data(
+        net, first, second, **{"recs-0-text": "Вести дневник ежедневно, с отметкой посетителей"}
+    )
+    answer = client.post(reverse("assistance:visit_edit", args=[visit.pk]), data)
+    assert answer.status_code == 302
+    first.refresh_from_db()
+    assert first.text == "Вести дневник ежедневно, с отметкой посетителей"
+    assert (first.answer, first.status, first.answered_by) == ("Дневник заведён", "done", kanonerka)
+    assert Recommendation.objects.count() == 2
+
+
+def test_an_unanswered_recommendation_is_deleted_and_a_new_one_added_in_one_save(net, methodist, client_for):
+    client = client_for(methodist)
+    visit, first, second = _recorded(net, methodist, client)
+    data = _edit_data(
+        net,
+        first,
+        second,
+        **{
+            "recs-TOTAL_FORMS": "3",
+            "recs-1-DELETE": "on",
+            "recs-1-text": "",  # a row to delete needs no valid fields
+            "recs-2-text": "Оформить книжную выставку к юбилею района",
+            "recs-2-unit": net.kanonerka.pk,
+            "recs-2-due": "2025-09-01",
+        },
+    )
+    answer = client.post(reverse("assistance:visit_edit", args=[visit.pk]), data)
+    assert answer.status_code == 302
+    assert sorted(visit.recommendations.values_list("text", flat=True)) == [
+        "Вести дневник ежедневно",
+        "Оформить книжную выставку к юбилею района",
+    ]
+    assert not Recommendation.objects.filter(pk=second.pk).exists()
+
+
+def test_an_answered_recommendation_cannot_be_deleted(net, methodist, client_for):
+    client = client_for(methodist)
+    visit, first, second = _recorded(net, methodist, client)
+    Recommendation.objects.filter(pk=first.pk).update(answer="Дневник заведён", status="in_progress")
+    data = _edit_data(net, first, second, **{"recs-0-DELETE": "on"})
+    answer = client.post(reverse("assistance:visit_edit", args=[visit.pk]), data)
+    assert answer.status_code == 200
+    assert "has an answer" in answer.text or "ответ" in answer.text
+    assert Recommendation.objects.filter(pk=first.pk).exists()
+    page = client.get(reverse("assistance:visit_edit", args=[visit.pk]))
+    assert 'name="recs-0-DELETE"' not in page.text
+    assert 'name="recs-1-DELETE"' in page.text
+
+
+def test_a_recommendation_of_another_visit_cannot_be_changed_through_this_one(net, methodist, client_for):
+    client = client_for(methodist)
+    visit, first, second = _recorded(net, methodist, client)
+    client.post(reverse("assistance:visit_create"), _data(net, key="w" * 32))
+    other = FieldVisit.objects.exclude(pk=visit.pk).get()
+    stranger = other.recommendations.order_by("due").first()
+    data = _edit_data(net, first, second, **{"recs-0-id": stranger.pk, "recs-0-text": "Подменённый текст"})
+    answer = client.post(reverse("assistance:visit_edit", args=[visit.pk]), data)
+    assert answer.status_code == 200
+    stranger.refresh_from_db()
+    assert stranger.text == "Вести дневник ежедневно"
+    assert not Recommendation.objects.filter(text="Подменённый текст").exists()
+
+
+def test_the_unit_of_an_answered_recommendation_cannot_change(net, methodist, client_for):
+    client = client_for(methodist)
+    visit, first, second = _recorded(net, methodist, client)
+    Recommendation.objects.filter(pk=first.pk).update(answer="Дневник заведён", status="in_progress")
+    data = _edit_data(net, first, second, **{"recs-0-unit": net.beskaragay_lib.pk})
+    answer = client.post(reverse("assistance:visit_edit", args=[visit.pk]), data)
+    assert answer.status_code == 200
+    first.refresh_from_db()
+    assert first.unit == net.kanonerka
+
+
+def test_saving_the_visit_unchanged_writes_no_history_of_its_recommendations(net, methodist, client_for):
+    client = client_for(methodist)
+    visit, first, second = _recorded(net, methodist, client)
+    before = first.history.count()
+    data = _edit_data(
+        net, first, second, **{"recs-1-text": "Наладить учёт посетителей онлайн-центра ежедневно"}
+    )
+    assert client.post(reverse("assistance:visit_edit", args=[visit.pk]), data).status_code == 302
+    assert first.history.count() == before
+    assert second.history.count() == 2

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import pgettext
 
 from metodist.reporting import rules, services
 from metodist.reporting.models import Indicator, ReportStatus, Value
@@ -115,7 +116,9 @@ def test_librarian_fills_and_submits(net, librarian, methodist, admin_user, oc_f
     report.refresh_from_db()
     assert report.status == ReportStatus.RETURNED
     reasons = [h.history_change_reason for h in report.history.order_by("history_date")]
-    assert reasons[-3:] == ["submitted", "accepted", "reopened: Уточнены данные"]
+    expected = [pgettext("report history", "submitted"), pgettext("report history", "accepted")]
+    expected.append(pgettext("report history", "reopened: %(reason)s") % {"reason": "Уточнены данные"})
+    assert reasons[-3:] == expected
 
 
 def test_bad_values_name_each_field_and_write_nothing(net, librarian, oc_form):
