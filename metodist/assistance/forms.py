@@ -5,7 +5,6 @@ Unit pickers offer only units of the user's scope; the services check the rights
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +14,7 @@ from metodist.assistance.models import Consultation, ConsultationKind, Consultat
 from metodist.assistance.selectors import MANAGE
 from metodist.core import scope
 from metodist.core.forms import BootstrapMixin
-from metodist.events.forms import DateInput, unit_choices, unit_label
+from metodist.events.forms import DateInput, PeriodUnitFilterForm, unit_label
 from metodist.network.models import OrgUnit
 
 PICKER_LIMIT = 2000
@@ -124,10 +123,9 @@ class QuickConsultationForm(forms.Form):
         }
 
 
-class ConsultationFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
-    under = forms.TypedChoiceField(label=_("Unit"), required=False, coerce=int, empty_value=None)
+class ConsultationFilterForm(PeriodUnitFilterForm):
+    filter_names = ("under", "date_from", "date_to", "mode", "form", "direction", "consultant")
+
     mode = forms.ChoiceField(label=_("Mode"), required=False)
     form = forms.ChoiceField(label=_("Individual or group"), required=False)
     direction = forms.ModelChoiceField(
@@ -136,10 +134,7 @@ class ConsultationFilterForm(forms.Form):
     consultant = forms.ModelChoiceField(label=_("Consultant"), required=False, queryset=None)
 
     def __init__(self, *args, user, consultants: QuerySet | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.under_unit = self._selected_unit()
-        self.fields["under"].choices = [("", _("all units")), *unit_choices(user, selected=self.under_unit)]
+        super().__init__(*args, user=user, **kwargs)
         self.fields["mode"].choices = [("", _("any mode")), *ConsultationMode.choices]
         self.fields["form"].choices = [("", _("individual and group")), *ConsultationKind.choices]
         self.fields["direction"].label_from_instance = lambda d: d.name
@@ -150,41 +145,3 @@ class ConsultationFilterForm(forms.Form):
         ).order_by("last_name", "first_name")
         self.fields["consultant"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["consultant"].empty_label = _("any consultant")
-        for field in self.fields.values():
-            small = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            field.widget.attrs["class"] = small
-
-    def _selected_unit(self) -> OrgUnit | None:
-        value = self.data.get("under") if self.is_bound else None
-        if not value:
-            return None
-        try:
-            return scope.units(self.user).get(pk=int(value))
-        except (OrgUnit.DoesNotExist, ValueError, TypeError):
-            return None
-
-    def clean_under(self):
-        if self.cleaned_data.get("under") is not None and self.under_unit is None:
-            raise ValidationError(
-                _("Select a valid choice. That choice is not one of the available choices.")
-            )
-        return self.under_unit
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            self.add_error("date_to", _("The end of the period is before its beginning."))
-        return data
-
-    def filters(self) -> dict:
-        """The filters to apply; an invalid field filters nothing."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        names = ("under", "date_from", "date_to", "mode", "form", "direction", "consultant")
-        return {n: data.get(n) for n in names if n not in self.errors and data.get(n) not in (None, "")}

@@ -15,7 +15,7 @@ from metodist.assistance.forms import _unit_field
 from metodist.assistance.models import Letter, LetterChannel, LetterDirection
 from metodist.core import scope
 from metodist.core.forms import BootstrapMixin
-from metodist.events.forms import DateInput, unit_choices
+from metodist.events.forms import DateInput, PeriodUnitFilterForm
 from metodist.network.models import OrgUnit
 
 
@@ -174,20 +174,18 @@ class ReplyForm(BootstrapMixin, forms.ModelForm):
         return self.cleaned_data.get("files") or []
 
 
-class LetterFilterForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+class LetterFilterForm(PeriodUnitFilterForm):
+    field_order = ("date_from", "date_to", "direction", "channel", "under", "state", "text")
+    filter_names = ("date_from", "date_to", "direction", "channel", "under", "state", "text")
+
     direction = forms.ChoiceField(label=_("Direction"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False)
-    under = forms.TypedChoiceField(label=_("Counterpart"), required=False, coerce=int, empty_value=None)
     state = forms.ChoiceField(label=_("Reply"), required=False)
     text = forms.CharField(label=_("Search"), required=False, max_length=200)
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.under_unit = self._selected_unit()
-        self.fields["under"].choices = [("", _("all units")), *unit_choices(user, selected=self.under_unit)]
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["under"].label = _("Counterpart")
         self.fields["direction"].choices = [("", _("incoming and outgoing")), *LetterDirection.choices]
         self.fields["channel"].choices = [("", _("any channel")), *LetterChannel.choices]
         self.fields["state"].choices = [
@@ -196,44 +194,6 @@ class LetterFilterForm(forms.Form):
             (letters.OVERDUE, _("overdue")),
         ]
         self.fields["text"].widget.attrs["placeholder"] = _("subject, summary, number…")
-        for field in self.fields.values():
-            small = (
-                "form-select form-select-sm"
-                if isinstance(field.widget, forms.Select)
-                else "form-control form-control-sm"
-            )
-            field.widget.attrs["class"] = small
-
-    def _selected_unit(self) -> OrgUnit | None:
-        value = self.data.get("under") if self.is_bound else None
-        if not value:
-            return None
-        try:
-            return scope.units(self.user).get(pk=int(value))
-        except (OrgUnit.DoesNotExist, ValueError, TypeError):
-            return None
-
-    def clean_under(self):
-        if self.cleaned_data.get("under") is not None and self.under_unit is None:
-            raise ValidationError(
-                _("Select a valid choice. That choice is not one of the available choices.")
-            )
-        return self.under_unit
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            self.add_error("date_to", _("The end of the period is before its beginning."))
-        return data
-
-    def filters(self) -> dict:
-        """The filters to apply; an invalid field filters nothing."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        names = ("date_from", "date_to", "direction", "channel", "under", "state", "text")
-        return {n: data.get(n) for n in names if n not in self.errors and data.get(n) not in (None, "")}
 
 
 def parse_day(value: str | None) -> datetime.date:

@@ -258,35 +258,29 @@ def unit_choices(user, *, selected: OrgUnit | None = None) -> list[tuple[str, st
     return [(str(u.pk), unit_label(u, base)) for u in units]
 
 
-class EventFilterForm(forms.Form):
+class PeriodUnitFilterForm(forms.Form):
+    """A list's filter bar: a period, a unit of the user's scope (its subtree) and the subclass's fields.
+
+    `filter_names` lists the fields `filters()` answers; a field that does not validate filters nothing.
+    """
+
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
     under = forms.TypedChoiceField(label=_("Unit"), required=False, coerce=int, empty_value=None)
-    form = forms.ModelChoiceField(
-        label=_("Form of work"), required=False, queryset=FormOfWork.objects.all(), to_field_name="code"
-    )
-    family = forms.ChoiceField(label=_("Family"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    audience = forms.CharField(label=_("Audience"), required=False, max_length=100)
+    filter_names: tuple[str, ...] = ("under", "date_from", "date_to")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.under_unit = self._selected_unit()
-        self.fields["under"].choices = [
-            ("", _("all units")),
-            *unit_choices(user, selected=self.under_unit),
-        ]
-        self.fields["form"].label_from_instance = lambda f: f.name
-        self.fields["form"].empty_label = _("any form")
-        self.fields["family"].choices = [("", _("any family")), *EventFamily.choices]
-        self.fields["status"].choices = [("", _("any status")), *EventStatus.choices]
+        self.fields["under"].choices = [("", _("all units")), *unit_choices(user, selected=self.under_unit)]
         for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs["class"] = (
-                f"{css} form-control-sm" if css == "form-control" else f"{css} form-select-sm"
+            small = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
             )
-        self.fields["audience"].widget.attrs["type"] = "search"
+            field.widget.attrs["class"] = small
 
     def _selected_unit(self) -> OrgUnit | None:
         value = self.data.get("under") if self.is_bound else None
@@ -298,8 +292,7 @@ class EventFilterForm(forms.Form):
             return None
 
     def clean_under(self):
-        value = self.cleaned_data.get("under")
-        if value is not None and self.under_unit is None:
+        if self.cleaned_data.get("under") is not None and self.under_unit is None:
             raise ValidationError(
                 _("Select a valid choice. That choice is not one of the available choices.")
             )
@@ -312,16 +305,35 @@ class EventFilterForm(forms.Form):
         return data
 
     def filters(self) -> dict:
-        """The filters to apply; an invalid form filters nothing it could not read."""
+        """The filters to apply; an invalid field filters nothing."""
         if not self.is_bound:
             return {}
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {
             name: data.get(name)
-            for name in ("under", "date_from", "date_to", "form", "family", "status", "audience")
+            for name in self.filter_names
             if name not in self.errors and data.get(name) not in (None, "")
         }
+
+
+class EventFilterForm(PeriodUnitFilterForm):
+    filter_names = ("under", "date_from", "date_to", "form", "family", "status", "audience")
+
+    form = forms.ModelChoiceField(
+        label=_("Form of work"), required=False, queryset=FormOfWork.objects.all(), to_field_name="code"
+    )
+    family = forms.ChoiceField(label=_("Family"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    audience = forms.CharField(label=_("Audience"), required=False, max_length=100)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["form"].label_from_instance = lambda f: f.name
+        self.fields["form"].empty_label = _("any form")
+        self.fields["family"].choices = [("", _("any family")), *EventFamily.choices]
+        self.fields["status"].choices = [("", _("any status")), *EventStatus.choices]
+        self.fields["audience"].widget.attrs["type"] = "search"
 
 
 class CalendarFeedForm(forms.Form):
