@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "metodist.events",
     "metodist.assistance",
     "metodist.reporting",
+    "metodist.marketing",
+    "metodist.outreach",
     "metodist.api",
     "metodist.dashboard",
     "metodist.demo",

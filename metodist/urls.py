@@ -11,6 +11,8 @@ urlpatterns = [
     path("events/", include("metodist.events.urls")),
     path("assistance/", include("metodist.assistance.urls")),
     path("reporting/", include("metodist.reporting.urls")),
+    path("marketing/", include("metodist.marketing.urls")),
+    path("outreach/", include("metodist.outreach.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),

@@ -32,6 +32,9 @@ class Capability(models.TextChoices):
     ENTER_REPORTS = "enter_reports", _("fill in and submit periodic reports")
     REVIEW_REPORTS = "review_reports", _("accept, return and reopen periodic reports")
     MANAGE_FORMS = "manage_forms", _("define indicators, report forms and validation rules")
+    MANAGE_MARKETING = "manage_marketing", _("run surveys, keep partners, services, campaigns and PR")
+    ENTER_RESPONSES = "enter_responses", _("enter paper questionnaires into surveys")
+    MANAGE_OUTREACH = "manage_outreach", _("run outreach projects and home delivery of books")
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -48,9 +51,24 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MANAGE_FORMS,
         }
     ),
-    RoleKind.MARKETER: frozenset({Capability.VIEW, Capability.MANAGE_EVENTS}),
+    RoleKind.MARKETER: frozenset(
+        {
+            Capability.VIEW,
+            Capability.MANAGE_EVENTS,
+            Capability.MANAGE_MARKETING,
+            Capability.ENTER_RESPONSES,
+            Capability.MANAGE_OUTREACH,
+        }
+    ),
     RoleKind.LIBRARIAN: frozenset(
-        {Capability.VIEW, Capability.EDIT_CARD, Capability.MANAGE_EVENTS, Capability.ENTER_REPORTS}
+        {
+            Capability.VIEW,
+            Capability.EDIT_CARD,
+            Capability.MANAGE_EVENTS,
+            Capability.ENTER_REPORTS,
+            Capability.ENTER_RESPONSES,
+            Capability.MANAGE_OUTREACH,
+        }
     ),
     # A volunteer sees only the deliveries assigned to them (outreach), not the registry.
     RoleKind.VOLUNTEER: frozenset(),

@@ -50,6 +50,8 @@ from metodist.assistance.api_visits import recommendations_router, visits_router
 from metodist.events.api import router as events_router
 from metodist.events.api_documents import router as event_documents_router
 from metodist.events.api_forms import router as forms_of_work_router
+from metodist.marketing.api_surveys import router as surveys_router
+from metodist.outreach.api import router as outreach_router
 from metodist.reporting.api import forms_router as report_forms_router
 from metodist.reporting.api import reports_router, values_router
 
@@ -83,3 +85,5 @@ api.add_router("/practices", practices_router)
 api.add_router("/report-forms", report_forms_router)
 api.add_router("/reports", reports_router)
 api.add_router("/values", values_router)
+api.add_router("/surveys", surveys_router)
+api.add_router("/outreach", outreach_router)

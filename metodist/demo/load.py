@@ -19,7 +19,9 @@ from metodist.demo.assistance_load import load_assistance
 from metodist.demo.coordination_load import load_coordination
 from metodist.demo.events_load import load_events
 from metodist.demo.letters_load import load_letters
+from metodist.demo.marketing_load import load_marketing
 from metodist.demo.materials_load import load_materials
+from metodist.demo.outreach_load import load_outreach
 from metodist.demo.plan import UnitPlan, build_plan
 from metodist.demo.plans_load import load_plans
 from metodist.demo.practices_load import load_practices
@@ -161,6 +163,8 @@ def load_demo() -> Counter:
     created.update(load_practices())  # best practices and who adopted them
     created.update(load_coordination())  # agreements with libraries of other departments
     created.update(load_reporting())  # report forms and two years of reports of the whole network
+    created.update(load_marketing())  # surveys with their responses, partners, services, PR
+    created.update(load_outreach())  # Knigonosha and Orange windows
     created.update(load_plans())  # the centre's annual plan (after the records it is measured against)
     return +created  # drop the sorts of which nothing was added
 

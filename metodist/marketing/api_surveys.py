@@ -1,0 +1,5 @@
+"""API of surveys: `/api/v1/surveys` (being built)."""
+
+from ninja import Router
+
+router = Router(tags=["surveys"])

@@ -1,0 +1,1 @@
+"""Marketing: surveys of readers and non-readers (being built)."""

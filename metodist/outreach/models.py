@@ -1,0 +1,1 @@
+"""Outreach projects and Knigonosha home delivery (being built)."""

@@ -1,0 +1,5 @@
+"""URLs of outreach projects, mounted at `/outreach/`."""
+
+app_name = "outreach"
+
+urlpatterns: list = []
