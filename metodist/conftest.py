@@ -8,15 +8,22 @@ region (VKO)
 └── Abai regional library ── methodological department
 """
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from metodist.accounts.models import RoleKind
 from metodist.core.testing.factories import RoleFactory, UserFactory, add_unit
 from metodist.network.models import UnitKind
 
 PASSWORD = "correct-horse-42"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -29,11 +36,62 @@ def _clean_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="module")
+def module_media(tmp_path_factory):
+    """One media folder per test module: the demo loaded for the module keeps its files there."""
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def _media_and_language(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media_and_language(settings, module_media):
+    settings.MEDIA_ROOT = module_media
     settings.LANGUAGE_CODE = "ru"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@contextmanager
+def loaded_for_the_module(django_db_blocker, media, load: Callable[[], object]) -> Iterator[object]:
+    """Load data once for a whole test module, in a transaction rolled back after its last test.
+
+    Each test of the module runs in a savepoint inside that transaction (pytest-django's `db`), so what one
+    test changes is gone before the next one, while the slow load (the whole demo) happens once.
+    """
+    with override_settings(MEDIA_ROOT=media, LANGUAGE_CODE="ru", PASSWORD_HASHERS=FAST_HASHERS):
+        with django_db_blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                loaded = load()
+            except BaseException:
+                atomic.__exit__(None, None, None)
+                raise
+        try:
+            yield loaded
+        finally:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def demo_data(request, django_db_setup, django_db_blocker, module_media):
+    """The whole demo (`metodist demo`), once per test module; a module may set DEMO_NOW to load it then."""
+    now = getattr(request.module, "DEMO_NOW", None)
+
+    def load() -> None:
+        if now is None:
+            call_command("demo", "--quiet")
+        else:
+            with time_machine.travel(now, tick=False):
+                call_command("demo", "--quiet")
+
+    with loaded_for_the_module(django_db_blocker, module_media, load):
+        yield
+
+
+@pytest.fixture
+def demo(demo_data, db) -> None:
+    """The demo network with every part's records and the demo logins (password metodist-demo)."""
 
 
 @pytest.fixture

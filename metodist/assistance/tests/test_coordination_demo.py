@@ -4,9 +4,7 @@ them expiring soon, each with its text as a DOCX file; joint work with the colle
 import datetime
 import io
 
-import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
@@ -17,11 +15,6 @@ from metodist.demo.coordination_load import load_coordination
 from metodist.network.models import UnitKind
 
 NOVEMBER = datetime.date(2026, 11, 26)
-
-
-@pytest.fixture
-def demo(db):
-    call_command("demo", "--quiet")
 
 
 def test_the_regional_library_has_agreements_with_colleges_and_a_school_each_with_its_docx(demo):

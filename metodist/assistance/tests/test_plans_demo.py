@@ -1,9 +1,7 @@
 """The demo holds the current year's plans of the methodological department, the Beskaragay central district
 library and the Mukur library, with some items done and some behind; a second run adds nothing."""
 
-import pytest
 import time_machine
-from django.core.management import call_command
 from django.urls import reverse
 
 from metodist.assistance import plans
@@ -11,12 +9,7 @@ from metodist.assistance.models import Plan, PlanItem, PlanStatus
 from metodist.demo.plans_load import load_plans
 
 NOW = "2026-11-25 12:00 +06:00"
-
-
-@pytest.fixture
-def demo(db):
-    with time_machine.travel(NOW, tick=False):
-        call_command("demo", "--quiet")
+DEMO_NOW = NOW  # the shared `demo` fixture loads the demo on this day
 
 
 def test_the_demo_plans_are_there_and_measured_against_the_demo_records(demo):

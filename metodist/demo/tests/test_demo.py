@@ -25,11 +25,6 @@ KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 SEED_LESSON = "Библиотечный урок «Маркетинг и методическая помощь»"
 
 
-@pytest.fixture
-def demo(db):
-    call_command("demo", quiet=True)
-
-
 def _snapshot() -> dict:
     return {
         "units": list(OrgUnit.objects.values_list("code", "path", "numchild", "updated_at").order_by("code")),

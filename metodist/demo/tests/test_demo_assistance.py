@@ -2,18 +2,12 @@
 
 from datetime import date
 
-import pytest
 from django.core.management import call_command
 
 from metodist.assistance.models import Consultation
 from metodist.assistance.selectors import consultations_visible
 from metodist.demo.assistance_load import load_assistance
 from metodist.network.models import OrgUnit
-
-
-@pytest.fixture
-def demo(db):
-    call_command("demo", "--quiet")
 
 
 def _snapshot():

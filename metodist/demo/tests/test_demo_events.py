@@ -3,7 +3,6 @@
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
@@ -23,11 +22,6 @@ from metodist.network.models import OrgUnit, QualificationRecord, StaffMember
 
 ALMATY = ZoneInfo("Asia/Almaty")
 SEED_TITLE = "Маркетинг и методическая помощь"
-
-
-@pytest.fixture
-def demo(db):
-    call_command("demo", "--quiet")
 
 
 def _seed_event() -> Event:

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
@@ -10,11 +9,6 @@ from django.utils import timezone
 from metodist.assistance import recommendations as recommendation_selectors
 from metodist.assistance.models import FieldVisit, Recommendation, RecommendationStatus
 from metodist.demo.visits_load import load_visits
-
-
-@pytest.fixture
-def demo(db):
-    call_command("demo", "--quiet")
 
 
 def _snapshot():

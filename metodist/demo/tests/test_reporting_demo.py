@@ -1,7 +1,6 @@
 """The demo holds two years of reports of the whole network: plausible, consistent with the rules,
 mostly accepted, some late or missing, and the Mukur online centre's week ready for the browser test."""
 
-import datetime
 import random
 from collections import Counter
 from decimal import Decimal
@@ -11,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Sum
 from django.utils import timezone
 
+from metodist.conftest import loaded_for_the_module
 from metodist.demo.load import _ensure_passports, _ensure_units, _ensure_users
 from metodist.demo.plan import build_plan
 from metodist.demo.reporting_load import finished_periods, load_reporting
@@ -20,15 +20,25 @@ from metodist.reporting.periods import Period
 from metodist.reporting.selectors import expected_units, in_subtree, rollup
 
 
-@pytest.fixture
-def demo(db):
-    """The demo network, its users and passports, and the reports (without the other parts' records)."""
+def _load_network_and_reports():
     plan = build_plan()
     created = Counter()
     units = _ensure_units(plan, created)
     _ensure_users(units, created)
     _ensure_passports(plan, units, created)
     return units, load_reporting()
+
+
+@pytest.fixture(scope="module")
+def demo_reports(django_db_setup, django_db_blocker, module_media):
+    with loaded_for_the_module(django_db_blocker, module_media, _load_network_and_reports) as loaded:
+        yield loaded
+
+
+@pytest.fixture
+def demo(demo_reports, db):
+    """The demo network, its users and passports, and the reports (without the other parts' records)."""
+    return demo_reports
 
 
 def _forms() -> dict[str, ReportForm]:
@@ -195,26 +205,3 @@ def test_the_mukur_online_centre_waits_for_the_browser_test(demo):
     older = Report.objects.filter(form=form, unit=centre, period_start__lt=this_week.previous().start)
     assert older.filter(status=ReportStatus.ACCEPTED).count() > 90
     assert older.filter(submitted_by=librarian).count() == older.exclude(submitted_at=None).count()
-
-
-def test_the_same_day_gives_the_same_reports(db):
-    plan = build_plan()
-    units = _ensure_units(plan, Counter())
-    _ensure_users(units, Counter())
-    day = datetime.date(2026, 3, 18)
-    load_reporting(today=day)
-    first = sorted(
-        Value.objects.values_list("unit__code", "indicator__code", "category__code", "ref_date", "number")
-    )
-    statuses = sorted(Report.objects.values_list("unit__code", "period_start", "status", "due"))
-    Value.objects.all().delete()
-    Report.history.all().delete()
-    Report.objects.all().delete()
-    load_reporting(today=day)
-    assert (
-        sorted(
-            Value.objects.values_list("unit__code", "indicator__code", "category__code", "ref_date", "number")
-        )
-        == first
-    )
-    assert sorted(Report.objects.values_list("unit__code", "period_start", "status", "due")) == statuses
