@@ -91,6 +91,9 @@ def test_mukur_fills_the_weekly_report_it_is_returned_fixed_and_accepted(
     # The methodologist finds it in her acceptance queue and returns it with a comment.
     log_in("methodist")
     page.goto("/reporting/review/")
+    page.locator("#id_form").select_option(label=form.name_ru)
+    page.locator("#id_period").select_option(week.code)
+    page.locator("form[role=search] button[type=submit]").click()
     page.locator(f"a[href='/reporting/reports/{report.pk}/']").first.click()
     page.wait_for_load_state()
     page.locator("#return-comment").fill(RETURN_COMMENT)
@@ -121,7 +124,7 @@ def test_mukur_fills_the_weekly_report_it_is_returned_fixed_and_accepted(
     page.goto(f"/reporting/reports/{report.pk}/")
     page.locator(f"form[action='/reporting/reports/{report.pk}/accept/'] button").click()
     page.wait_for_load_state()
-    expect(page.locator(".alert-success")).to_contain_text("Принят")
+    expect(page.locator(".alert-success[role=status]")).to_contain_text("Принят")
     report.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED
     screenshot(page, "3-accepted")
