@@ -32,6 +32,7 @@ from metodist.api.schemas import ErrorOut, InputSchema, error_responses
 from metodist.core import scope
 from metodist.network.models import OrgUnit
 from metodist.reporting import selectors, services
+from metodist.reporting.analysis import derived_rollup
 from metodist.reporting.models import (
     Aggregation,
     Category,
@@ -549,37 +550,6 @@ def _rolled(indicator: Indicator, category: Category | None = None, **options) -
     }
 
 
-def _derived_rows(derived: DerivedIndicator, under: OrgUnit, options: dict) -> list[dict]:
-    """numerator / denominator × factor per group: a ratio of the roll-ups, never a roll-up of ratios."""
-    numerators = _rolled(derived.numerator, **options)
-    if derived.per_population:
-        # Population does not change with the period: each group's people (the whole subtree's when
-        # not grouped by unit, whose key is None on both sides).
-        people = selectors.population(under, by_unit=options["by_unit"])
-        denominators = {key: Decimal(people[key[0]]) for key in numerators if people.get(key[0])}
-    else:
-        denominators = _rolled(derived.denominator, **options)
-    step = Decimal(1).scaleb(-derived.decimals)
-    rows = []
-    for key in sorted(
-        set(numerators) | set(denominators), key=lambda k: (k[0] or "", k[1] or datetime.date.min)
-    ):
-        numerator, denominator = numerators.get(key), denominators.get(key)
-        value = None
-        if numerator is not None and denominator:
-            value = (numerator / denominator * derived.factor).quantize(step)
-        rows.append(
-            {
-                "path": key[0],
-                "start": key[1],
-                "value": value,
-                "numerator": _number(numerator),
-                "denominator": _number(denominator),
-            }
-        )
-    return rows
-
-
 @values_router.get("", response={200: list[ValueRowOut], **error_responses(400, 404, 422)})
 @paginate(Pagination)
 def value_list(request: HttpRequest, filters: Query[ValueFilters]):
@@ -622,7 +592,16 @@ def value_list(request: HttpRequest, filters: Query[ValueFilters]):
         "by_period": period_type,
     }
     if filters.derived:
-        rows = _derived_rows(derived, under, options)
+        rows = [
+            {
+                "path": row.unit_path,
+                "start": row.period_start,
+                "value": row.value,
+                "numerator": _number(row.numerator),
+                "denominator": _number(row.denominator),
+            }
+            for row in derived_rollup(derived, **options)
+        ]
     else:
         rows = [
             {"path": path, "start": start, "value": value}

@@ -3,8 +3,10 @@
 from metodist.reporting import (
     analysis_views,
     completeness_views,
+    consolidated_views,
     definitions_views,
     entry_views,
+    passport_views,
     xlsx_views,
 )
 
@@ -16,4 +18,6 @@ urlpatterns = (
     + completeness_views.urlpatterns
     + analysis_views.urlpatterns
     + definitions_views.urlpatterns
+    + consolidated_views.urlpatterns
+    + passport_views.urlpatterns
 )
