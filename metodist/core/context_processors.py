@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from metodist.core import scope
+from metodist.outreach.selectors import is_volunteer
 
 
 def _item(url_name: str, label, icon: str, key: str, children: list | None = None) -> dict:
@@ -53,12 +54,33 @@ def navigation(request):
         reporting.append(_item("reporting:my_reports", _("My reports"), "clipboard-data", "reporting"))
     if scope.prefixes(user, "review_reports") != ():
         reporting.append(_item("reporting:review_queue", _("Acceptance queue"), "inbox", "review"))
+    if scope.prefixes(user, scope.VIEW) != ():
+        reporting += [
+            _item("reporting:completeness", _("Completeness"), "check2-all", "completeness"),
+            _item("reporting:analysis", _("Analysis of figures"), "bar-chart-line", "analysis"),
+            _item("reporting:consolidated", _("Consolidated report"), "table", "consolidated"),
+            _item("reporting:rankings", _("Rankings of libraries"), "bar-chart-steps", "rankings"),
+        ]
     if scope.prefixes(user, "manage_forms") != ():
         reporting.append(_item("reporting:form_list", _("Report forms"), "ui-checks", "report_forms"))
     if reporting:
         items.append(
             _item(reporting[0]["url_name"], _("Reports"), "clipboard-data", "reporting", children=reporting)
         )
+    if scope.prefixes(user, scope.VIEW) != ():
+        outreach = [
+            _item("outreach:project_list", _("Projects"), "flag", "outreach_projects"),
+            _item("outreach:reader_list", _("Knigonosha: readers"), "person-heart", "outreach_readers"),
+            _item("outreach:delivery_list", _("Deliveries"), "box2-heart", "outreach_deliveries"),
+            _item("outreach:schedule_list", _("Delivery rounds"), "calendar2-week", "outreach_schedules"),
+            _item("outreach:volunteer_list", _("Volunteers"), "people", "outreach_volunteers"),
+            _item("outreach:figures", _("Home delivery figures"), "bar-chart", "outreach_figures"),
+        ]
+        items.append(
+            _item("outreach:project_list", _("Outreach"), "heart", "outreach_projects", children=outreach)
+        )
+    if is_volunteer(user):  # a volunteer has no view of the network, only of the deliveries given to them
+        items.append(_item("outreach:my_deliveries", _("My deliveries"), "bicycle", "outreach_my"))
     if scope.prefixes(user, "manage_roles") != ():
         items.append(_item("accounts:user_list", _("Users and roles"), "people", "accounts"))
     return {"nav_items": items}

@@ -46,8 +46,24 @@ def overdue_recommendations(*, now: datetime, base_url: str) -> str:
     return line
 
 
+def overdue_reports(*, now: datetime, base_url: str) -> str:
+    """Units that have not submitted a report of the last periods due, and their methodologists (once)."""
+    from metodist.reporting.completeness import overdue_reminders_send
+
+    summary = overdue_reminders_send(now=now, base_url=base_url)
+    if not summary.units and not summary.failed:
+        return _("Overdue reports: nothing new to remind of.")
+    line = _("Overdue reports: %(units)s unit(s) reminded, %(sent)s message(s) sent.") % {
+        "units": summary.units,
+        "sent": summary.sent,
+    }
+    if summary.failed:
+        line += " " + _("%(failed)s could not be sent; see the log.") % {"failed": summary.failed}
+    return line
+
+
 Reminder = Callable[..., str]
-REMINDERS: list[Reminder] = [event_participants, overdue_recommendations]
+REMINDERS: list[Reminder] = [event_participants, overdue_recommendations, overdue_reports]
 
 
 class Command(BaseCommand):
