@@ -50,6 +50,7 @@ from metodist.assistance.api_visits import recommendations_router, visits_router
 from metodist.events.api import router as events_router
 from metodist.events.api_documents import router as event_documents_router
 from metodist.events.api_forms import router as forms_of_work_router
+from metodist.marketing.api_partners import agreements_router, partners_router
 from metodist.marketing.api_surveys import router as surveys_router
 from metodist.outreach.api import router as outreach_router
 from metodist.reporting.api import forms_router as report_forms_router
@@ -86,4 +87,6 @@ api.add_router("/report-forms", report_forms_router)
 api.add_router("/reports", reports_router)
 api.add_router("/values", values_router)
 api.add_router("/surveys", surveys_router)
+api.add_router("/partners", partners_router)
+api.add_router("/agreements", agreements_router)
 api.add_router("/outreach", outreach_router)

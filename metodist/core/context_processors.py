@@ -7,8 +7,18 @@ from metodist.core import scope
 from metodist.outreach.selectors import is_volunteer
 
 
-def _item(url_name: str, label, icon: str, key: str, children: list | None = None) -> dict:
-    item = {"url": reverse(url_name), "url_name": url_name, "label": label, "icon": icon, "key": key}
+def _item(
+    url_name: str, label, icon: str, key: str, children: list | None = None, *, compact: bool = False
+) -> dict:
+    # A compact item shows only its icon on laptop-wide screens: the bar fits on one line in every language.
+    item = {
+        "url": reverse(url_name),
+        "url_name": url_name,
+        "label": label,
+        "icon": icon,
+        "key": key,
+        "compact": compact,
+    }
     if children:
         item["children"] = children
         item["keys"] = {key, *(child["key"] for child in children)}
@@ -19,9 +29,9 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [_item("dashboard:home", _("Home"), "house", "home")]
+    items = [_item("dashboard:home", _("Home"), "house", "home", compact=True)]
     if scope.prefixes(user, scope.VIEW) != ():
-        items.append(_item("network:tree", _("Network"), "diagram-3", "network"))
+        items.append(_item("network:tree", _("Network"), "diagram-3", "network", compact=True))
         # The event pages share one menu, so the bar fits on a laptop screen in every language.
         events = [
             _item("events:event_list", _("List of events"), "list-ul", "events"),
@@ -52,6 +62,7 @@ def navigation(request):
     reporting = []
     if scope.prefixes(user, "enter_reports") != ():
         reporting.append(_item("reporting:my_reports", _("My reports"), "clipboard-data", "reporting"))
+        reporting.append(_item("reporting:upload", _("Upload reports"), "file-earmark-spreadsheet", "upload"))
     if scope.prefixes(user, "review_reports") != ():
         reporting.append(_item("reporting:review_queue", _("Acceptance queue"), "inbox", "review"))
     if scope.prefixes(user, scope.VIEW) != ():
@@ -68,6 +79,28 @@ def navigation(request):
             _item(reporting[0]["url_name"], _("Reports"), "clipboard-data", "reporting", children=reporting)
         )
     if scope.prefixes(user, scope.VIEW) != ():
+        marketing = [
+            _item("marketing:survey_list", _("Surveys"), "ui-radios", "surveys"),
+            _item("marketing:partner_list", _("Partners"), "briefcase", "partners"),
+            _item(
+                "marketing:agreement_list",
+                _("Agreements with partners"),
+                "file-earmark-text",
+                "partner_agreements",
+            ),
+            _item("marketing:service_list", _("Library services"), "grid", "promotion"),
+            _item("marketing:campaign_list", _("Promotion campaigns"), "megaphone", "promotion_campaigns"),
+            _item(
+                "marketing:campaign_calendar", _("Campaign calendar"), "calendar-range", "promotion_calendar"
+            ),
+            _item("marketing:mention_list", _("Media mentions"), "newspaper", "promotion_mentions"),
+            _item("marketing:mention_figures", _("PR figures"), "graph-up", "promotion_figures"),
+            _item("marketing:environment_list", _("SWOT and PEST"), "grid-1x2", "environment"),
+            _item("marketing:audience", _("Audience and quality"), "people-fill", "audience"),
+        ]
+        items.append(
+            _item("marketing:survey_list", _("Marketing"), "megaphone", "marketing", children=marketing)
+        )
         outreach = [
             _item("outreach:project_list", _("Projects"), "flag", "outreach_projects"),
             _item("outreach:reader_list", _("Knigonosha: readers"), "person-heart", "outreach_readers"),
@@ -81,6 +114,6 @@ def navigation(request):
         )
     if is_volunteer(user):  # a volunteer has no view of the network, only of the deliveries given to them
         items.append(_item("outreach:my_deliveries", _("My deliveries"), "bicycle", "outreach_my"))
-    if scope.prefixes(user, "manage_roles") != ():
-        items.append(_item("accounts:user_list", _("Users and roles"), "people", "accounts"))
-    return {"nav_items": items}
+    # Users and roles live in the user's own menu, beside the profile.
+    roles_url = reverse("accounts:user_list") if scope.prefixes(user, "manage_roles") != () else None
+    return {"nav_items": items, "nav_roles_url": roles_url}

@@ -17,14 +17,17 @@ from metodist.accounts.models import Role, RoleKind
 from metodist.demo import network_data as data
 from metodist.demo.assistance_load import load_assistance
 from metodist.demo.coordination_load import load_coordination
+from metodist.demo.environment_load import load_environment
 from metodist.demo.events_load import load_events
 from metodist.demo.letters_load import load_letters
 from metodist.demo.marketing_load import load_marketing
 from metodist.demo.materials_load import load_materials
 from metodist.demo.outreach_load import load_outreach
+from metodist.demo.partners_load import load_partners
 from metodist.demo.plan import UnitPlan, build_plan
 from metodist.demo.plans_load import load_plans
 from metodist.demo.practices_load import load_practices
+from metodist.demo.promotion_load import load_promotion
 from metodist.demo.reporting_load import load_reporting
 from metodist.network.models import LibraryPassport, OrgUnit, QualificationRecord, StaffMember
 
@@ -164,6 +167,9 @@ def load_demo() -> Counter:
     created.update(load_coordination())  # agreements with libraries of other departments
     created.update(load_reporting())  # report forms and two years of reports of the whole network
     created.update(load_marketing())  # surveys with their responses, partners, services, PR
+    created.update(load_partners())  # partner organisations, agreements and joint work
+    created.update(load_promotion())  # services, campaigns, media mentions and press releases
+    created.update(load_environment())  # SWOT and PEST of the regional library (after the surveys)
     created.update(load_outreach())  # Knigonosha and Orange windows
     created.update(load_plans())  # the centre's annual plan (after the records it is measured against)
     return +created  # drop the sorts of which nothing was added

@@ -1,6 +1,7 @@
 """Issue 4 in the browser: the Mukur librarian fills the weekly report of her online centre in Russian, meets
 a validation error, fixes it and submits; the methodologist returns the report with a comment; the librarian
-fixes it and submits again; it is accepted; the completeness of the district shows the report accepted."""
+fixes it and submits again; it is accepted; the completeness of Mukur's district (Abay: the demo network, like
+the real one, has Mukur in Abay district, not in Beskaragay) shows the report accepted."""
 
 import re
 
@@ -31,6 +32,14 @@ def _fill(page: Page, key: str, value: str) -> None:
     field.fill(value)
     field.press("Tab")
     expect(cell).to_have_class(re.compile(r"entry-state-saved"))
+
+
+def _completeness_row(page: Page, url: str, code: str) -> dict[str, str]:
+    """The figures of one unit's row of the completeness page."""
+    page.goto(url)
+    cells = page.locator(f"#completeness-table tr[data-unit='{code}'] td").all_inner_texts()
+    names = ("expected", "submitted", "percent", "on_time", "late", "accepted", "returned", "missing")
+    return dict(zip(names, (cell.strip() for cell in cells), strict=True))
 
 
 def _usual_week(online_centre: OrgUnit, form: ReportForm) -> dict[str, int]:
@@ -88,8 +97,18 @@ def test_mukur_fills_the_weekly_report_it_is_returned_fixed_and_accepted(
     assert report.status == ReportStatus.SUBMITTED
     _log_out(page)
 
-    # The methodologist finds it in her acceptance queue and returns it with a comment.
+    # The methodologist sees it arrive in the completeness of Abay district (Mukur's district), then finds
+    # it in her acceptance queue and returns it with a comment.
     log_in("methodist")
+    abay = OrgUnit.objects.get(code="ABY")
+    completeness = f"/reporting/completeness/?form={form.pk}&period={week.code}&unit={abay.pk}"
+    mukur = _completeness_row(page, completeness, "ABY-MUK")
+    assert (mukur["expected"], mukur["submitted"], mukur["accepted"], mukur["missing"]) == (
+        "1",
+        "1",
+        "0",
+        "0",
+    )
     page.goto("/reporting/review/")
     page.locator("#id_form").select_option(label=form.name_ru)
     page.locator("#id_period").select_option(week.code)
@@ -128,5 +147,10 @@ def test_mukur_fills_the_weekly_report_it_is_returned_fixed_and_accepted(
     report.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED
     screenshot(page, "3-accepted")
+
+    # The completeness of the district shows the report accepted.
+    mukur = _completeness_row(page, completeness, "ABY-MUK")
+    assert (mukur["submitted"], mukur["accepted"], mukur["on_time"]) == ("1", "1", "1")
+    screenshot(page, "4-completeness")
 
     assert failed_responses == []

@@ -62,8 +62,26 @@ def overdue_reports(*, now: datetime, base_url: str) -> str:
     return line
 
 
+def expiring_partner_agreements(*, now: datetime, base_url: str) -> str:
+    """Who keeps partners, about each active partner agreement ending within 30 days (told once)."""
+    from metodist.marketing.partners import expiry_reminders_send
+
+    sent, failed = expiry_reminders_send(now=now, base_url=base_url)
+    if not sent and not failed:
+        return _("Expiring partner agreements: nothing new to remind of.")
+    line = _("Expiring partner agreements: %(sent)s reminder(s) sent.") % {"sent": sent}
+    if failed:
+        line += " " + _("%(failed)s could not be sent; the next run tries again.") % {"failed": failed}
+    return line
+
+
 Reminder = Callable[..., str]
-REMINDERS: list[Reminder] = [event_participants, overdue_recommendations, overdue_reports]
+REMINDERS: list[Reminder] = [
+    event_participants,
+    overdue_recommendations,
+    overdue_reports,
+    expiring_partner_agreements,
+]
 
 
 class Command(BaseCommand):

@@ -1,1 +1,0 @@
-"""Marketing: surveys of readers and non-readers (being built)."""
