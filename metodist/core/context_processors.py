@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from metodist.core import scope
 from metodist.outreach.selectors import is_volunteer
@@ -110,7 +111,13 @@ def navigation(request):
             _item("outreach:figures", _("Home delivery figures"), "bar-chart", "outreach_figures"),
         ]
         items.append(
-            _item("outreach:project_list", _("Outreach"), "heart", "outreach_projects", children=outreach)
+            _item(
+                "outreach:project_list",
+                pgettext_lazy("menu", "Outreach"),
+                "heart",
+                "outreach_projects",
+                children=outreach,
+            )
         )
     if is_volunteer(user):  # a volunteer has no view of the network, only of the deliveries given to them
         items.append(_item("outreach:my_deliveries", _("My deliveries"), "bicycle", "outreach_my"))
