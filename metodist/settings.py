@@ -153,6 +153,10 @@ FORMAT_MODULE_PATH = ["metodist.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = os.environ.get("METODIST_TIME_ZONE", "Asia/Almaty")
+
+# Public survey pages: at most this many responses per survey from one address within the window (seconds).
+SURVEY_RATE_LIMIT = int(os.environ.get("METODIST_SURVEY_RATE_LIMIT", "20"))
+SURVEY_RATE_WINDOW = int(os.environ.get("METODIST_SURVEY_RATE_WINDOW", "3600"))
 LANGUAGE_COOKIE_NAME = "metodist_language"
 
 STATIC_URL = "/static/"
