@@ -10,6 +10,12 @@ on what else the database holds. Idempotent like the rest of the demo: a project
 and name, a volunteer or a reader by library and name, a round by library and name, a delivery by reader and
 day; only what is missing is added, and a delivery that exists is never changed (one planned earlier stays
 planned until someone records it). Units and users the demo network lacks are skipped.
+
+Then the finished months of each Knigonosha library go into its monthly report «outreach_monthly» through
+`metodist.outreach.reporting_feed` (from the month of its first home reader): the library's librarian (or
+the demo methodologist) transfers and submits them and the methodologist accepts them, except the last
+finished month, left as a draft. A month whose report exists is not transferred again; a draft left by an
+earlier run is submitted and accepted once a newer month has finished.
 """
 
 import io
@@ -18,6 +24,7 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from docx import Document
@@ -28,7 +35,7 @@ from docx.shared import Pt
 from metodist.demo import outreach_data as data
 from metodist.demo.events_load import anchor_month
 from metodist.network.models import OrgUnit
-from metodist.outreach import selectors
+from metodist.outreach import reporting_feed, selectors
 from metodist.outreach.models import (
     Delivery,
     DeliveryItem,
@@ -44,6 +51,9 @@ from metodist.outreach.models import (
     Volunteer,
     schedule_dates,
 )
+from metodist.reporting import services as reporting
+from metodist.reporting.models import Report, ReportStatus
+from metodist.reporting.periods import Period, PeriodType
 
 FONT = "DejaVu Sans"
 CANCELLED_SHARE = 0.06
@@ -288,6 +298,49 @@ def _deliveries_of(
     created["delivered_items"] += len(items)
 
 
+REPORTERS = {"MUK-LIB": "mukur"}  # who transfers a library's figures; the others: the methodologist
+REVIEWER = "methodist"
+SUBMIT_COMMENT = "Данные из журнала доставок «Книгоноши» проверены по листам доставки."
+
+
+def _to_reports(libraries: list[OrgUnit], anchor: date, created: Counter) -> None:
+    """Transfer the finished months of the Knigonosha libraries into their reports (see the docstring)."""
+    form = reporting_feed.feed_form()
+    users = {
+        u.username: u for u in get_user_model().objects.filter(username__in=[*REPORTERS.values(), REVIEWER])
+    }
+    reviewer = users.get(REVIEWER)
+    if form is None or reviewer is None:
+        return
+    latest = Period.containing(PeriodType.MONTH, anchor).previous()
+    for library in libraries:
+        first = HomeReader.objects.filter(library=library).order_by("served_since").first()
+        if first is None:
+            continue
+        reporter = users.get(REPORTERS.get(library.code, ""), reviewer)
+        have = {
+            r.period_start: r
+            for r in Report.objects.filter(form=form, unit=library, period_start__lte=latest.start)
+        }
+        month = Period.containing(PeriodType.MONTH, max(first.served_since, months_back(anchor, 12)))
+        while month.start <= latest.start:
+            report = have.get(month.start)
+            if report is None:
+                if reporting_feed.assign_form(library, form):
+                    created["report_assignments"] += 1
+                report = reporting_feed.figures_to_report(user=reporter, library=library, period=month).report
+                created["outreach_reports"] += 1
+            if month != latest and report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+                try:
+                    reporting.submit(user=reporter, report=report)
+                except ValidationError as exc:
+                    if exc.code != "warnings":
+                        raise
+                    reporting.submit(user=reporter, report=report, comment=SUBMIT_COMMENT)
+                reporting.accept(user=reviewer, report=report)
+            month = month.next()
+
+
 def load_outreach(*, today: date | None = None) -> Counter:
     """Add the missing demo outreach; answers how many rows of each sort were created."""
     created: Counter = Counter()
@@ -311,4 +364,5 @@ def load_outreach(*, today: date | None = None) -> Counter:
         for reader in schedule.readers.all():
             if reader.pk in keys:
                 _deliveries_of(reader, schedule, pools[keys[reader.pk]], anchor, today, created)
+    _to_reports(sorted({r.library for r in readers.values()}, key=lambda u: u.path), anchor, created)
     return created

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -313,6 +313,16 @@ def _filter_query(request: HttpRequest, *, drop: tuple[str, ...]) -> str:
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_event_or_404(request.user, pk)
     event.badge_class = FAMILY_BADGE.get(event.family, "text-bg-secondary")
+    # The joint activities with partners (another part's records, read through the reverse relation):
+    # only those whose partner the user may see, with the partner, in one query.
+    activities = Event.partner_activities.rel.related_model.objects.select_related("partner")
+    prefetch_related_objects(
+        [event],
+        Prefetch(
+            "partner_activities",
+            queryset=scope.filter_by_path(request.user, activities, path_field="partner__unit__path"),
+        ),
+    )
     manage = can_manage(request.user, event)
     files = list(event.files.all())
     actions = [

@@ -177,6 +177,61 @@ def service_usage(user, service: LibraryService, *, today: datetime.date | None 
     return Usage(first=first, last=last, rows=rows, total=total)
 
 
+@dataclass
+class TopService:
+    """A service of the subtree with its usage over the last 12 whole months (None: no usage indicator or
+    no figures) and the number of libraries of the subtree offering it; prints as one line of the list."""
+
+    service: LibraryService
+    usage: Decimal | None
+    libraries: int
+
+    @property
+    def name(self) -> str:
+        return self.service.name
+
+    def __str__(self) -> str:
+        from django.utils.formats import number_format
+        from django.utils.translation import ngettext
+
+        offered = ngettext(
+            "offered by %(count)s library", "offered by %(count)s libraries", self.libraries
+        ) % {"count": self.libraries}
+        if self.usage is None:
+            return f"{self.service.name} — {offered}"
+        used = _("used %(count)s times in 12 months") % {
+            "count": number_format(self.usage.normalize(), decimal_pos=None, force_grouping=True)
+        }
+        return f"{self.service.name} — {used}; {offered}"
+
+
+MAX_RANKED = 20  # at most this many roll-ups (one per service with a usage indicator)
+
+
+def top_services(unit: OrgUnit, *, limit: int = 5, today: datetime.date | None = None) -> list[TopService]:
+    """The services offered now in the subtree of `unit`, the most used first (the usage indicator rolled
+    up over the subtree and the last 12 whole months; one roll-up per service at most, for the services
+    offered by the most libraries), then by the number of libraries of the subtree offering them.
+    Counts only: the caller checked the viewer may see the subtree."""
+    in_tree = Q(offered_by__path__startswith=unit.path)
+    services = list(
+        LibraryService.objects.filter(in_tree, is_active=True)
+        .annotate(libraries=Count("offered_by", filter=in_tree, distinct=True))
+        .select_related("indicator")
+        .order_by("-libraries", "name_ru", "id")
+    )
+    today = today or timezone.localdate()
+    first = _month_start(today, USAGE_MONTHS)
+    last = today.replace(day=1) - datetime.timedelta(days=1)
+    usage: dict[int, Decimal | None] = {}
+    for service in [s for s in services if s.indicator_id][:MAX_RANKED]:
+        found = rollup(service.indicator, under=unit, first=first, last=last)
+        usage[service.pk] = found[0].value if found and found[0].value is not None else None
+    rows = [TopService(s, usage.get(s.pk), s.libraries) for s in services]
+    rows.sort(key=lambda r: (r.usage is None, -(r.usage or 0), -r.libraries, r.service.name_ru, r.service.pk))
+    return rows[:limit]
+
+
 # --- campaigns ----------------------------------------------------------------------------------------------
 
 

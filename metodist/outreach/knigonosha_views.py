@@ -24,7 +24,7 @@ from metodist.assistance.views import _cell, _header, _save_workbook, _xlsx_resp
 from metodist.core import scope
 from metodist.core.submit_once import SubmitOnce, form_key
 from metodist.network.models import OrgUnit
-from metodist.outreach import selectors, services
+from metodist.outreach import reporting_feed, selectors, services
 from metodist.outreach.forms import (
     BroughtItemsFormSet,
     DeliveryCardForm,
@@ -39,6 +39,7 @@ from metodist.outreach.forms import (
 )
 from metodist.outreach.models import Delivery, DeliveryStatus, HomeReader, Volunteer
 from metodist.outreach.views import apply_errors, require_view
+from metodist.reporting.periods import Period, PeriodError, PeriodType
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
@@ -537,10 +538,49 @@ def my_deliveries(request: HttpRequest) -> HttpResponse:
 # --- figures --------------------------------------------------------------------------------------------
 
 
+def _months(first: datetime.date, last: datetime.date, today: datetime.date) -> list[Period]:
+    """The months between `first` and `last` that have begun, newest first (at most two years)."""
+    months = []
+    month = Period.containing(PeriodType.MONTH, min(last, today))
+    while month.end >= first and len(months) < 24:
+        months.append(month)
+        month = month.previous()
+    return months
+
+
+def _transfer(request: HttpRequest) -> HttpResponse:
+    """«Передать в отчёт»: a library's figures of a month into its report (htmx: the row's answer)."""
+    user = request.user
+    library = scope.get_unit_or_404(user, request.POST.get("library"), reporting_feed.ENTER)
+    context = {"unit": library}
+    try:
+        period = Period.parse(request.POST.get("month", ""))
+        if period.start > timezone.localdate():
+            raise PeriodError(period.code)
+        transfer = reporting_feed.figures_to_report(user=user, library=library, period=period)
+    except (PeriodError, ValidationError) as exc:
+        error = exc.messages[0] if isinstance(exc, ValidationError) else _("Choose a month that has begun.")
+        context["error"] = error
+        if not request.htmx:
+            messages.error(request, error)
+            return redirect(request.get_full_path())
+    else:
+        context["transfer"] = transfer
+        if not request.htmx:
+            if transfer.written:
+                messages.success(request, _("The figures were transferred to the report."))
+            else:
+                messages.warning(request, _("The report is already submitted; it was not changed."))
+            return redirect("reporting:report_detail", pk=transfer.report.pk)
+    return render(request, "outreach/figures.html#transfer", context)
+
+
 @login_required
 def figures(request: HttpRequest) -> HttpResponse:
     user = request.user
     require_view(user)
+    if request.method == "POST":
+        return _transfer(request)
     today = timezone.localdate()
     form = FiguresFilterForm(request.GET or None, user=user)
     filters = form.filters()
@@ -548,6 +588,15 @@ def figures(request: HttpRequest) -> HttpResponse:
     last = filters.get("date_to") or today
     under = filters.get("under")
     rows = list(selectors.figures_by_library(user, first, last, under=under))
+    months = _months(first, last, today) if rows else []
+    transferable = set()
+    if months and reporting_feed.feed_form() is not None:
+        transferable = set(
+            scope.units(user, reporting_feed.ENTER)
+            .filter(pk__in=[row.pk for row in rows])
+            .values_list("pk", flat=True)
+        )
+    finished = [m for m in months if m.end < today]
     context = {
         "nav_active": "outreach_figures",
         "form": form,
@@ -556,5 +605,8 @@ def figures(request: HttpRequest) -> HttpResponse:
         "first": first,
         "last": last,
         "under": under,
+        "months": months,
+        "default_month": (finished or months or [None])[0],
+        "transferable": transferable,
     }
     return render(request, "outreach/figures.html", context)

@@ -235,6 +235,10 @@ def reader_create(*, user, data: dict) -> HomeReader:
     reader = HomeReader(**fields, created_by=user)
     _clean(reader, exclude=["created_by"])
     reader.save()
+    # From its first home reader on, the library reports its Knigonosha figures every month.
+    from metodist.outreach.reporting_feed import assign_form
+
+    assign_form(reader.library)
     return reader
 
 

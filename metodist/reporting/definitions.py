@@ -1,4 +1,4 @@
-"""The shipped definitions of reporting: category sets, indicators, derived indicators and three forms.
+"""The shipped definitions of reporting: category sets, indicators, derived indicators and four forms.
 
     install_definitions()   # creates what is missing, by code; answers a Counter of the rows created
 
@@ -10,6 +10,10 @@
 - `lib_annual`: the annual report of a library after the state statistical form «1-библиотека»
   (the collection at the start and end of the year, received, withdrawn, by language; staff; premises
   and equipment; funding; the yearly totals), with the carry-over of the stock from year to year;
+- `outreach_monthly`: the monthly figures of «Книгоноша», the home delivery of books (readers served at
+  home, deliveries made, items delivered), fed from the delivery log by `metodist.outreach.reporting_feed`;
+  it is assigned unit by unit to the libraries that run Knigonosha (by the outreach side), never under
+  the region, so completeness expects it only from them;
 - derived indicators on the annual figures: читаемость, посещаемость, обращаемость, охват.
 
 Monthly "registered users" are the readers (re-)registered in the month, so a year's users are the sum
@@ -298,6 +302,26 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         value_type=ValueType.DECIMAL,
         measure=TENGE,
     ),
+    # The monthly figures of Knigonosha (home delivery of books).
+    IndicatorDef(
+        "home_readers",
+        Names(
+            "Обслужено читателей на дому",
+            "Үйде қызмет көрсетілген оқырмандар",
+            "Readers served at home",
+        ),
+        description="Читатели, которым за месяц была хотя бы одна состоявшаяся доставка.",
+    ),
+    IndicatorDef(
+        "home_deliveries",
+        Names("Доставок на дом", "Үйге жеткізу саны", "Home deliveries made"),
+        description="Состоявшиеся доставки за месяц (отменённые и запланированные не считаются).",
+    ),
+    IndicatorDef(
+        "home_items",
+        Names("Доставлено документов на дом", "Үйге жеткізілген құжаттар", "Items delivered home"),
+        description="Экземпляры книг и журналов, принесённые читателям за месяц.",
+    ),
     IndicatorDef(
         "budget_acquisitions",
         Names(
@@ -540,7 +564,41 @@ LIB_ANNUAL = FormDef(
     ),
 )
 
+OUTREACH_MONTHLY = FormDef(
+    code="outreach_monthly",
+    names=Names(
+        "Книгоноша: обслуживание читателей на дому",
+        "Кітап тасушы: оқырмандарға үйде қызмет көрсету",
+        "Knigonosha: home service of readers",
+    ),
+    period_type=PeriodType.MONTH,
+    deadline_days=5,
+    kinds=(),  # assigned to each library that runs Knigonosha, by `metodist.outreach.reporting_feed`
+    order=4,
+    description="Заполняется из журнала доставок «Книгоноши»; сдаётся до 5-го числа следующего месяца.",
+    sections=(
+        SectionDef(
+            Names("Обслуживание на дому", "Үйде қызмет көрсету", "Home service"),
+            _fields("home_readers", "home_deliveries", "home_items"),
+        ),
+    ),
+    rules=(
+        RuleDef(
+            "home_items <= home_deliveries * 20",
+            Severity.WARNING,
+            Names(
+                "Больше 20 документов за одну доставку — проверьте данные",
+                "Бір жеткізуге 20-дан астам құжат келеді — деректерді тексеріңіз",
+                "More than 20 items per delivery — check the figures",
+            ),
+        ),
+    ),
+)
+
+# The forms assigned under the region to every unit of their kinds (the demo loads their reports) …
 FORMS = (OC_WEEKLY, LIB_MONTHLY, LIB_ANNUAL)
+# … and the forms fed by another part of the system, assigned unit by unit where that part is used.
+FEED_FORMS = (OUTREACH_MONTHLY,)
 
 # --- derived indicators ----------------------------------------------------------------------------------
 
@@ -651,8 +709,11 @@ class _Installer:
             self.created["derived_indicators"] += 1
 
     def forms(self, region: OrgUnit | None) -> None:
-        have = set(ReportForm.objects.filter(code__in=[d.code for d in FORMS]).values_list("code", flat=True))
-        for definition in FORMS:
+        definitions = FORMS + FEED_FORMS
+        have = set(
+            ReportForm.objects.filter(code__in=[d.code for d in definitions]).values_list("code", flat=True)
+        )
+        for definition in definitions:
             if definition.code not in have:
                 self.form(definition, region)
 
@@ -696,7 +757,7 @@ class _Installer:
             rule.full_clean()
             rule.save()
             self.created["validation_rules"] += 1
-        if region is not None:
+        if region is not None and definition.kinds:
             FormAssignment.objects.create(form=form, unit=region, kinds=list(definition.kinds))
             self.created["form_assignments"] += 1
 
@@ -705,8 +766,9 @@ class _Installer:
 def install_definitions(region: OrgUnit | None = None) -> Counter:
     """Create the shipped definitions that are missing; answers how many rows of each sort were created.
 
-    The forms are assigned under `region` (by default the unit coded REGION_CODE, when it exists) on
-    creation only: a person's later changes to assignments, sections or rules are never undone.
+    The forms of FORMS are assigned under `region` (by default the unit coded REGION_CODE, when it exists)
+    on creation only (FEED_FORMS are assigned unit by unit by the part that feeds them): a person's later
+    changes to assignments, sections or rules are never undone.
     """
     if region is None:
         region = OrgUnit.objects.filter(code=REGION_CODE).first()

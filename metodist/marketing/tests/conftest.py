@@ -105,6 +105,12 @@ def ru(message: str) -> str:
         return translation.gettext(message)
 
 
+def kk(message: str) -> str:
+    """A message as a Kazakh respondent reads it."""
+    with translation.override("kk"):
+        return translation.gettext(message)
+
+
 def options(survey) -> dict[str, list[int]]:
     """The option ids of every question, by code, in order."""
     return {q.code: [c.pk for c in q.choices.all()] for q in surveys.questions_of(survey)}

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from metodist.marketing.models import Response, ResponseSource, SurveyStatus
-from metodist.marketing.tests.conftest import build_survey, options, ru
+from metodist.marketing.tests.conftest import build_survey, kk, options, ru
 
 SCRIPT = "<script>alert('xss')</script>"
 
@@ -205,7 +205,7 @@ def test_a_conditional_question_is_required_only_when_asked(open_survey):
         _url(open_survey), _answers(open_survey, submit_key="n" * 32, **{found: str(o["found"][1])})
     )
     assert page.status_code == 200
-    assert _errors(page.content.decode()) == [ru("Please answer this question.")]
+    assert _errors(page.content.decode()) == [kk("Please answer this question.")]  # the answers said "kk"
 
 
 def test_a_closed_or_draft_survey_takes_no_answers(open_survey):
@@ -213,7 +213,7 @@ def test_a_closed_or_draft_survey_takes_no_answers(open_survey):
     survey.status = SurveyStatus.CLOSED
     survey.save()
     page = Client().post(_url(open_survey), _answers(open_survey))
-    assert ru("This survey is closed. Thank you for your interest!") in page.content.decode()
+    assert kk("This survey is closed. Thank you for your interest!") in page.content.decode()
     survey.status = SurveyStatus.DRAFT
     survey.save()
     page = Client().get(_url(open_survey))

@@ -4,7 +4,7 @@ and year ends, and planning a round twice adding its deliveries once."""
 import datetime
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from metodist.outreach import services
 from metodist.outreach.models import Delivery, DeliverySchedule, ScheduleRule, Weekday, schedule_dates
@@ -124,4 +124,6 @@ def test_the_round_page_plans_with_a_message(kn, librarian, client_for):
     until = (today + datetime.timedelta(weeks=4)).isoformat()
     answer = client.post(reverse("outreach:schedule_plan", args=[schedule.pk]), {"until": until}, follow=True)
     assert Delivery.objects.filter(reader=kn.zaure, volunteer=kn.ahmetov).count() == 3
-    assert [str(m) for m in answer.context["messages"]][-1].endswith(": 3 (days already planned were kept).")
+    with translation.override("ru"):
+        expected = translation.gettext("Deliveries planned: %(count)s (days already planned were kept).")
+    assert [str(m) for m in answer.context["messages"]][-1] == expected % {"count": 3}

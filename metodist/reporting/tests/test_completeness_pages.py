@@ -11,6 +11,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from metodist.core.testing.factories import RoleFactory, UserFactory, add_unit
@@ -23,6 +24,12 @@ NOW = datetime.datetime(2025, 3, 10, 11, 0, tzinfo=ALMATY)  # February (due 5 Ma
 FEB = Period.parse("2025-02")
 URL = reverse("reporting:completeness")
 CARD = reverse("reporting:home_reports")
+
+
+def ru(message: str) -> str:
+    """A message as the tests' Russian user reads it."""
+    with translation.override("ru"):
+        return translation.gettext(message)
 
 
 @pytest.fixture(autouse=True)
@@ -122,7 +129,9 @@ def test_the_overdue_list_gives_contacts_of_the_unit_and_its_librarian(
 def test_before_the_due_day_the_missing_units_are_not_called_overdue(client_for, admin_user, net, lib_form):
     html = client_for(admin_user).get(URL, {"form": lib_form.pk, "period": "2025-03"}).content.decode()
     assert 'data-figure="missing">5<' in html
-    assert "Units that have not submitted yet" in html and "Overdue units" not in html
+    assert (
+        ru("Units that have not submitted yet") in html and ru("Overdue units and their contacts") not in html
+    )
 
 
 def test_a_librarian_sees_only_her_library(client_for, librarian, net, february):
@@ -143,11 +152,12 @@ def test_an_outsider_is_refused_and_a_stranger_must_log_in(client, client_for, o
 def test_a_wrong_period_falls_back_to_the_latest_due_with_a_message(client_for, methodist, february):
     client = client_for(methodist)
     html = client.get(URL, {"form": february.pk, "period": "весна"}).content.decode()
-    assert "is not a period" in html and 'value="2025-02" selected' in html
+    not_a_period = ru("“%(code)s” is not a period; the latest period due is shown.") % {"code": "весна"}
+    assert not_a_period in html and 'value="2025-02" selected' in html
     assert client.get(URL, {"form": 999999}).status_code == 404
     # A week after switching to a monthly form: no message, the latest month due.
     html = client.get(URL, {"form": february.pk, "period": "2025-W07"}).content.decode()
-    assert "is not a period" not in html and 'value="2025-02" selected' in html
+    assert "весна" not in html and 'value="2025-02" selected' in html
 
 
 def test_the_xlsx_holds_the_table_and_the_units_that_have_not_reported(
@@ -208,7 +218,15 @@ def test_the_reviewers_card_shows_completeness_and_the_acceptance_queue(client_f
     assert 'id="home-reports"' in html
     assert 'data-figure="queue">1<' in html  # Kanonerka's report waits
     assert 'data-form="lib_monthly"' in html
-    assert "submitted 2 of 2 (100%)" in html
+    assert (
+        ru("submitted %(submitted)s of %(expected)s (%(percent)s%%)")
+        % {
+            "submitted": 2,
+            "expected": 2,
+            "percent": 100,
+        }
+        in html
+    )
     assert f"?form={february.pk}&amp;period=2025-02" in html
 
 

@@ -56,10 +56,10 @@ def shipped(net):
 
 def test_installing_twice_adds_nothing_and_keeps_what_people_changed(net):
     first = install_definitions()
-    assert first["report_forms"] == 3 and first["indicators"] == len(INDICATORS)
+    assert first["report_forms"] == 4 and first["indicators"] == len(INDICATORS)
     assert first["form_assignments"] == 3 and first["derived_indicators"] == 4
     after_first = _counts()
-    assert after_first["ReportForm"] == 3 and after_first["FormField"] == first["form_fields"]
+    assert after_first["ReportForm"] == 4 and after_first["FormField"] == first["form_fields"]
 
     # A methodologist renames an indicator, removes an assignment and switches a rule off.
     visitors = Indicator.objects.get(code="oc_visitors")
