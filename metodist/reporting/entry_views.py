@@ -42,7 +42,7 @@ from metodist.reporting.periods import Period, PeriodError, PeriodType
 from metodist.reporting.selectors import (
     ENTER,
     REVIEW,
-    forms_for_unit,
+    forms_for_units,
     get_report_or_404,
     in_subtree,
     reports_visible,
@@ -347,9 +347,7 @@ def _recent_periods(form: ReportForm, today: datetime.date) -> list[Period]:
 
 
 def _unit_blocks(units: list[OrgUnit], today: datetime.date) -> list[UnitBlock]:
-    unit_forms = {
-        unit.pk: list(forms_for_unit(unit).filter(is_open=True).order_by("order", "code")) for unit in units
-    }
+    unit_forms = forms_for_units(units, is_open=True)
     forms = {form.pk: form for found in unit_forms.values() for form in found}
     if not forms:
         return []

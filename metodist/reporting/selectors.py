@@ -76,6 +76,33 @@ def forms_for_unit(unit: OrgUnit) -> QuerySet:
     return ReportForm.objects.filter(pk__in=form_ids)
 
 
+def forms_for_units(units: Iterable[OrgUnit], **filters) -> dict[int, list[ReportForm]]:
+    """`forms_for_unit` of many units at once, in two queries: unit id → its forms (by order, code)."""
+    units = list(units)
+    ancestors = {
+        unit.pk: {unit.path[:end] for end in range(OrgUnit.steplen, len(unit.path) + 1, OrgUnit.steplen)}
+        for unit in units
+    }
+    paths = set().union(*ancestors.values()) if units else set()
+    assignments = list(FormAssignment.objects.filter(unit__path__in=paths).select_related("unit"))
+    forms = {
+        form.pk: form
+        for form in ReportForm.objects.filter(pk__in={a.form_id for a in assignments}, **filters).order_by(
+            "order", "code"
+        )
+    }
+    found: dict[int, list[ReportForm]] = {}
+    for unit in units:
+        ids = {
+            a.form_id
+            for a in assignments
+            if a.unit.path in ancestors[unit.pk]
+            and ((a.kinds and unit.kind in a.kinds) or (not a.kinds and a.unit_id == unit.pk))
+        }
+        found[unit.pk] = [form for pk, form in forms.items() if pk in ids]
+    return found
+
+
 def expected_units(form: ReportForm, period: Period, under: OrgUnit | None = None) -> QuerySet:
     """Units that must report `form` for `period`: assigned, under `under`, open during the period."""
     condition = Q(pk__in=[])

@@ -116,11 +116,6 @@ def test_the_acceptance_queue_runs_as_many_queries_with_30_reports_as_with_3(
     assert _queries(client, url) == small
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="two queries per unit of the page: entry_views.py:351 calls selectors.forms_for_unit(unit) "
-    "(assignments, then forms) for each unit",
-)
 def test_my_reports_runs_as_many_queries_with_30_units_as_with_3(
     client_for, methodist, admin_user, net, lib_form
 ):
