@@ -1,16 +1,17 @@
 """`metodist demo`: load the demo East Kazakhstan network and its users (safe to run again)."""
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from metodist.core.commands import TranslatedCommand
 from metodist.demo import network_data as data
 from metodist.demo.load import demo_totals, grant_demo_administrator, load_demo
 from metodist.demo.synthetic import build_synthetic
 from metodist.network.models import OrgUnit
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "Load the demo network of the East Kazakhstan regional library and its demo users. "
         "Adds only what is missing, so it is safe to run again."

@@ -9,11 +9,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from metodist.core.commands import TranslatedCommand
 from metodist.events import participants
 
 DEFAULT_BASE_URL = "http://localhost:8000"
@@ -84,7 +85,7 @@ REMINDERS: list[Reminder] = [
 ]
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "Send the reminders that are due (for example, to participants of tomorrow's events)."
     )

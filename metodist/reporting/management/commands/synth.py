@@ -1,23 +1,20 @@
 """`metodist synth --libraries N --years Y [--seed S]`: a synthetic national network with its reports."""
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from metodist.core.commands import TranslatedCommand
 from metodist.demo.load import grant_demo_administrator
 from metodist.demo.synthetic import SEED
 from metodist.reporting.synth import synth_build
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy(
         "Build a synthetic national network with N libraries and Y years of monthly and weekly reports, "
         "for benchmarks. Adds only what is missing, so it is safe to run again."
     )
-
-    def create_parser(self, prog_name: str, subcommand: str, **kwargs) -> CommandParser:
-        self.help = str(self.help)  # argparse formats the description as a str, not a lazy translation
-        return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
