@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.forms.formsets import BaseFormSet, formset_factory
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from metodist.core import scope
 from metodist.core.forms import BootstrapMixin
@@ -264,8 +265,8 @@ class PeriodUnitFilterForm(forms.Form):
     `filter_names` lists the fields `filters()` answers; a field that does not validate filters nothing.
     """
 
-    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    date_from = forms.DateField(label=pgettext_lazy("period", "From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=pgettext_lazy("period", "To"), required=False, widget=DateInput())
     under = forms.TypedChoiceField(label=_("Unit"), required=False, coerce=int, empty_value=None)
     filter_names: tuple[str, ...] = ("under", "date_from", "date_to")
 

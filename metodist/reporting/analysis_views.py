@@ -20,7 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from metodist.core import scope
 from metodist.core.forms import BootstrapMixin
@@ -79,13 +79,13 @@ class AnalysisForm(BootstrapMixin, forms.Form):
         error_messages={"required": gettext_lazy("Choose at least one indicator.")},
     )
     first = forms.CharField(
-        label=gettext_lazy("From"),
+        label=pgettext_lazy("period", "From"),
         max_length=10,
         required=False,
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-01"}),
     )
     last = forms.CharField(
-        label=gettext_lazy("To"),
+        label=pgettext_lazy("period", "To"),
         max_length=10,
         required=False,
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-12"}),
