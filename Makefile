@@ -41,7 +41,7 @@ test-pg: install messages
 
 test-browser: install messages
 	bash scripts/browser-setup.sh
-	$(PY) -m pytest -m browser -q -p no:xdist
+	$(PY) -m pytest -m browser -v -p no:xdist --durations=10
 
 lint: install
 	$(VENV)/bin/ruff format --check .

@@ -11,7 +11,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
@@ -29,15 +31,38 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# A browser test that runs longer than this fails with its traceback instead of hanging the run.
+TEST_TIME_LIMIT = 300
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
 DEMO_PASSWORD = "metodist-demo"
 
 
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if item.get_closest_marker("browser") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(TEST_TIME_LIMIT))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory) -> None:
+    """On SQLite the browser tests use a database file, not the in-memory database of the other tests.
+
+    With an in-memory database the live server's request threads all share the test thread's one
+    connection, and two requests of a page at once (the page and an htmx part) can deadlock in SQLite
+    for good: the suite then hangs with nothing printed. With a file each thread has its own connection.
+    """
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("browser-db") / "test.sqlite3")
+
+
 # Package scope: one Chromium for all browser tests, and gone (with the variable below) after them.
 @pytest.fixture(scope="package")
-def browser() -> Iterator[Browser]:
+def browser(django_db_setup) -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run `bash scripts/browser-setup.sh` (as root it installs it)")
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.fail("run the browser tests on their own (`make test-browser`): they need a database file")
     # Playwright's sync API runs an event loop in the test's thread, where Django then refuses ORM
     # calls (the demo data, the database flush). Allowed only while the browser runs: left in the
     # environment, the variable would reach later tests' subprocesses (`check --deploy` rejects it).
