@@ -684,7 +684,7 @@ def _review_answer(
 ) -> HttpResponse:
     """After accept/return: the queue's row (htmx), or back to where the button was."""
     if request.htmx:
-        row = _queue_row(report) if report.status == ReportStatus.SUBMITTED else QueueRow(report)
+        row = _queue_rows([report])[0] if report.status == ReportStatus.SUBMITTED else QueueRow(report)
         context = {"row": row, "done": done, "note": note, "error": error, "return_form": return_form}
         return render(request, f"{QUEUE}#row", context)
     if done:
@@ -767,9 +767,15 @@ class QueueRow:
         return submitted is not None and timezone.localdate(submitted) > self.report.due
 
 
-def _queue_row(report: Report) -> QueueRow:
+def _queue_rows(reports) -> list[QueueRow]:
+    reports = list(reports)
+    issues = services.check_reports(reports)
+    return [_queue_row(report, issues[report.pk]) for report in reports]
+
+
+def _queue_row(report: Report, issues: list[services.Issue]) -> QueueRow:
     row = QueueRow(report)
-    for issue in services.check_report(report):
+    for issue in issues:
         if issue.is_error:
             row.errors.append(issue)
         elif is_outlier(issue):
@@ -808,7 +814,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "nav_active": "review",
         "form": form,
         "page": page,
-        "rows": [_queue_row(report) for report in page],
+        "rows": _queue_rows(page),
         "query": query.urlencode(),
         "return_form": None,
     }

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -32,6 +33,7 @@ from metodist.reporting.models import (
     ReportForm,
     ReportStatus,
     Severity,
+    ValidationRule,
     Value,
     ValueType,
 )
@@ -101,7 +103,7 @@ class FieldSpec:
 def field_specs(report_or_version) -> dict[str, FieldSpec]:
     version = getattr(report_or_version, "form_version", report_or_version)
     specs: dict[str, FieldSpec] = {}
-    for form_field in version.fields_in_order():
+    for form_field in version.fields_in_order().prefetch_related("indicator__category_set__categories"):
         indicator = form_field.indicator
         if indicator.category_set_id:
             for category in indicator.category_set.categories.all():
@@ -115,17 +117,16 @@ def field_specs(report_or_version) -> dict[str, FieldSpec]:
 def values_of(report: Report) -> dict[str, Decimal | str | None]:
     """The report's values by key (`code`, `code.part`), with the totals of split indicators."""
     result: dict[str, Decimal | str | None] = {}
-    rows = report.values.select_related("indicator", "category")
-    for value in rows:
-        key = (
-            value.indicator.code
-            if value.category is None
-            else f"{value.indicator.code}.{value.category.code}"
-        )
-        result[key] = value.number if value.indicator.value_type != ValueType.TEXT else value.text
-        if value.category is not None and value.number is not None:
-            result[value.indicator.code] = (result.get(value.indicator.code) or Decimal(0)) + value.number
+    for value in report.values.select_related("indicator", "category"):
+        _add_value(result, value)
     return result
+
+
+def _add_value(result: dict, value: Value) -> None:
+    key = value.indicator.code if value.category is None else f"{value.indicator.code}.{value.category.code}"
+    result[key] = value.number if value.indicator.value_type != ValueType.TEXT else value.text
+    if value.category is not None and value.number is not None:
+        result[value.indicator.code] = (result.get(value.indicator.code) or Decimal(0)) + value.number
 
 
 # --- opening and saving -----------------------------------------------------------------------------------
@@ -317,103 +318,173 @@ def _format(number) -> str:
 def check_report(report: Report) -> list[Issue]:
     """Everything wrong or strange in the report: missing required values, broken rules, values far
     from the unit's own history, and carried-over values that differ from the last period's."""
-    issues: list[Issue] = []
-    values = values_of(report)
-    specs = field_specs(report)
-    missing = [key for key, spec in specs.items() if spec.required and values.get(key) in (None, "")]
-    if missing:
-        issues.append(Issue(Severity.ERROR, _("Fill in every required field."), missing))
-    for rule in report.form.rules.filter(is_active=True):
-        outcome = rules.evaluate(rule.expression, values)
-        if outcome is False:
-            left, right = rules.sides(rule.expression, values)
-            issues.append(
-                Issue(
-                    rule.severity,
-                    rule.message,
-                    sorted(rules.names(rule.expression)),
-                    f"{rule.expression}: {_format(left)} / {_format(right)}",
+    return check_reports([report])[report.pk]
+
+
+def check_reports(reports: list[Report]) -> dict[int, list[Issue]]:
+    """`check_report` for many reports at once (the acceptance queue) in a fixed number of queries,
+    whatever their count: each thing it reads is read once for all of them."""
+    reports = list(reports)
+    if not reports:
+        return {}
+    values = _values_by_report([r.pk for r in reports])
+    specs = {r.form_version_id: None for r in reports}
+    for version_id in specs:
+        version = next(r.form_version for r in reports if r.form_version_id == version_id)
+        specs[version_id] = field_specs(version)
+    form_rules: dict[int, list] = {}
+    for rule in ValidationRule.objects.filter(form_id__in={r.form_id for r in reports}, is_active=True):
+        form_rules.setdefault(rule.form_id, []).append(rule)
+    outliers = _outliers(reports, values)
+    carried = _carry_over(reports, values)
+    result: dict[int, list[Issue]] = {}
+    for report in reports:
+        own = values.get(report.pk, {})
+        issues: list[Issue] = []
+        missing = [
+            key
+            for key, spec in specs[report.form_version_id].items()
+            if spec.required and own.get(key) in (None, "")
+        ]
+        if missing:
+            issues.append(Issue(Severity.ERROR, _("Fill in every required field."), missing))
+        for rule in form_rules.get(report.form_id, []):
+            if rules.evaluate(rule.expression, own) is False:
+                left, right = rules.sides(rule.expression, own)
+                issues.append(
+                    Issue(
+                        rule.severity,
+                        rule.message,
+                        sorted(rules.names(rule.expression)),
+                        f"{rule.expression}: {_format(left)} / {_format(right)}",
+                    )
                 )
-            )
-    issues.extend(_outliers(report, values))
-    issues.extend(_carry_over(report, values))
-    return issues
+        issues.extend(outliers.get(report.pk, []))
+        issues.extend(carried.get(report.pk, []))
+        result[report.pk] = issues
+    return result
 
 
-def _outliers(report: Report, values: dict) -> list[Issue]:
-    form = report.form
-    if not form.outlier_factor or not form.outlier_window:
-        return []
+def _values_by_report(report_ids) -> dict[int, dict[str, Decimal | str | None]]:
+    """`values_of` for many reports in one query."""
+    result: dict[int, dict] = {pk: {} for pk in report_ids}
+    rows = Value.objects.filter(report_id__in=report_ids).select_related("indicator", "category")
+    for value in rows.order_by("report_id", "id"):
+        _add_value(result[value.report_id], value)
+    return result
+
+
+# How far back the outlier check looks: the last `outlier_window` values found within this many times as
+# many periods (a unit that skipped periods still has a history; one silent for years has none).
+OUTLIER_LOOKBACK = 3
+
+
+def _outliers(reports: list[Report], values: dict[int, dict]) -> dict[int, list[Issue]]:
+    """Values more than `outlier_factor` times the median of the unit's last `outlier_window` values,
+    for every report whose form sets both; one query for the history of all of them."""
+    checked = [r for r in reports if r.form.outlier_factor and r.form.outlier_window]
+    if not checked:
+        return {}
+    since = min(_periods_back(r.period, r.form.outlier_window * OUTLIER_LOOKBACK) for r in checked)
     history = (
         Value.objects.filter(
-            unit=report.unit,
-            report__form=form,
-            ref_date__lt=report.ref_date,
+            unit_id__in={r.unit_id for r in checked},
+            report__form_id__in={r.form_id for r in checked},
+            ref_date__gte=since,
+            ref_date__lt=max(r.ref_date for r in checked),
             category__isnull=True,
             number__isnull=False,
         )
-        .order_by("-ref_date")
-        .values_list("indicator__code", "number")
+        .order_by("-ref_date", "id")
+        .values_list("unit_id", "report__form_id", "ref_date", "indicator__code", "number")
     )
-    window: dict[str, list[Decimal]] = {}
-    for code, number in history[: form.outlier_window * 60]:
-        bucket = window.setdefault(code, [])
-        if len(bucket) < form.outlier_window:
-            bucket.append(number)
-    issues = []
-    for code, past in window.items():
-        current = values.get(code)
-        if not isinstance(current, Decimal) or len(past) < 3:
+    by_unit_form: dict[tuple[int, int], list[tuple]] = {}
+    for unit_id, form_id, ref_date, code, number in history:
+        by_unit_form.setdefault((unit_id, form_id), []).append((ref_date, code, number))
+    result: dict[int, list[Issue]] = {}
+    for report in checked:
+        form = report.form
+        earliest = _periods_back(report.period, form.outlier_window * OUTLIER_LOOKBACK)
+        window: dict[str, list[Decimal]] = {}
+        for ref_date, code, number in by_unit_form.get((report.unit_id, report.form_id), []):
+            if earliest <= ref_date < report.ref_date:
+                bucket = window.setdefault(code, [])
+                if len(bucket) < form.outlier_window:
+                    bucket.append(number)
+        own = values.get(report.pk, {})
+        for code, past in window.items():
+            current = own.get(code)
+            if not isinstance(current, Decimal) or len(past) < 3:
+                continue
+            median = Decimal(statistics.median(past))
+            if median > 0 and current > median * form.outlier_factor:
+                result.setdefault(report.pk, []).append(
+                    Issue(
+                        Severity.WARNING,
+                        _("%(value)s is more than %(factor)s times the usual %(median)s for this unit.")
+                        % {
+                            "value": _format(current),
+                            "factor": _format(form.outlier_factor),
+                            "median": _format(median),
+                        },
+                        [code],
+                    )
+                )
+    return result
+
+
+def _periods_back(period: Period, count: int) -> datetime.date:
+    for _step in range(count):
+        period = period.previous()
+    return period.start
+
+
+def _carry_over(reports: list[Report], values: dict[int, dict]) -> dict[int, list[Issue]]:
+    """Carried-over values (this period's opening stock) that differ from the previous period's source
+    value (the closing stock): three queries for all the reports."""
+    carried: dict[int, list[FormField]] = {}
+    for form_field in FormField.objects.filter(
+        section__version_id__in={r.form_version_id for r in reports}, carry_from__isnull=False
+    ).select_related("indicator", "carry_from", "section"):
+        carried.setdefault(form_field.section.version_id, []).append(form_field)
+    concerned = [r for r in reports if r.form_version_id in carried]
+    if not concerned:
+        return {}
+    wanted = Q()
+    for report in concerned:
+        wanted |= Q(
+            form_id=report.form_id, unit_id=report.unit_id, period_start=report.period.previous().start
+        )
+    previous = {(r.form_id, r.unit_id, r.period_start): r for r in Report.objects.filter(wanted)}
+    previous_values = _values_by_report([r.pk for r in previous.values()])
+    result: dict[int, list[Issue]] = {}
+    for report in concerned:
+        before_report = previous.get((report.form_id, report.unit_id, report.period.previous().start))
+        if before_report is None:
             continue
-        median = Decimal(statistics.median(past))
-        if median > 0 and current > median * form.outlier_factor:
-            issues.append(
-                Issue(
-                    Severity.WARNING,
-                    _("%(value)s is more than %(factor)s times the usual %(median)s for this unit.")
-                    % {
-                        "value": _format(current),
-                        "factor": _format(form.outlier_factor),
-                        "median": _format(median),
-                    },
-                    [code],
+        own, before_values = values.get(report.pk, {}), previous_values[before_report.pk]
+        for form_field in carried[report.form_version_id]:
+            now = own.get(form_field.indicator.code)
+            before = before_values.get(form_field.carry_from.code)
+            if now is not None and before is not None and not _same(now, before):
+                result.setdefault(report.pk, []).append(
+                    Issue(
+                        Severity.ERROR,
+                        _(
+                            "%(field)s (%(now)s) must equal %(before)s, the value of “%(source)s” "
+                            "in %(period)s."
+                        )
+                        % {
+                            "field": form_field.indicator.name,
+                            "now": _format(now),
+                            "before": _format(before),
+                            "source": form_field.carry_from.name,
+                            "period": before_report.period.label(),
+                        },
+                        [form_field.indicator.code],
+                    )
                 )
-            )
-    return issues
-
-
-def _carry_over(report: Report, values: dict) -> list[Issue]:
-    carried = FormField.objects.filter(
-        section__version=report.form_version, carry_from__isnull=False
-    ).select_related("indicator", "carry_from")
-    issues = []
-    previous = None
-    for form_field in carried:
-        if previous is None:
-            previous = Report.objects.filter(
-                form=report.form, unit=report.unit, period_start=report.period.previous().start
-            ).first()
-            if previous is None:
-                return []
-            previous_values = values_of(previous)
-        now = values.get(form_field.indicator.code)
-        before = previous_values.get(form_field.carry_from.code)
-        if now is not None and before is not None and not _same(now, before):
-            issues.append(
-                Issue(
-                    Severity.ERROR,
-                    _("%(field)s (%(now)s) must equal %(before)s, the value of “%(source)s” in %(period)s.")
-                    % {
-                        "field": form_field.indicator.name,
-                        "now": _format(now),
-                        "before": _format(before),
-                        "source": form_field.carry_from.name,
-                        "period": previous.period.label(),
-                    },
-                    [form_field.indicator.code],
-                )
-            )
-    return issues
+    return result
 
 
 # --- the workflow -----------------------------------------------------------------------------------------

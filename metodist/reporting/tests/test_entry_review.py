@@ -118,6 +118,27 @@ def test_rows_show_warnings_and_outliers(client_for, methodist, net, oc_form):
     assert "Ярмарка в селе" in row  # her explanation of the warnings
 
 
+def test_each_row_is_checked_against_its_own_units_history(
+    client_for, admin_user, methodist, librarian, net, oc_form
+):
+    """The queue checks its page at once: one unit's history must not judge another's report."""
+    for code in ("2025-W06", "2025-W07", "2025-W08"):
+        _submitted(methodist, oc_form, net.beskaragay_oc, code)  # 40 visitors a week
+        _submitted(librarian, oc_form, net.mukur_oc, code, oc_visitors="190", oc_event_participants="60")
+    # 200 visitors: five times Beskaragay's usual 40, but Mukur's usual week.
+    beskaragay = _submitted(
+        methodist, oc_form, net.beskaragay_oc, "2025-W09", comment="Ярмарка", oc_visitors="200"
+    )
+    mukur = _submitted(librarian, oc_form, net.mukur_oc, "2025-W09", oc_visitors="200")
+    html = client_for(admin_user).get(_queue_url(), {"period": "2025-W09"}).content.decode()
+    assert "queue-issue-outlier" in _row(html, beskaragay)
+    assert "queue-issue-outlier" not in _row(html, mukur)
+    assert services.check_reports([beskaragay, mukur]) == {
+        beskaragay.pk: services.check_report(beskaragay),
+        mukur.pk: services.check_report(mukur),
+    }
+
+
 def test_accept_in_one_click_and_a_second_click_changes_nothing(client_for, methodist, net, oc_form):
     report = _submitted(methodist, oc_form, net.beskaragay_oc)
     client = client_for(methodist)

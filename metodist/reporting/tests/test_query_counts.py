@@ -97,12 +97,6 @@ def test_the_data_entry_page_runs_as_many_queries_with_30_reports_as_with_3(
     assert _queries(client, url) == small
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a query per row: entry_views.py:813 `_queue_row(report)` calls services.check_report "
-    "(services.py:317) for each report of the page, about five queries each (values, fields, rules, "
-    "history for outliers, carried-over fields)",
-)
 def test_the_acceptance_queue_runs_as_many_queries_with_30_reports_as_with_3(
     client_for, admin_user, net, lib_form
 ):
