@@ -28,6 +28,7 @@ from metodist.assistance.letters_forms import LetterFilterForm, LetterForm, Repl
 from metodist.assistance.models import Letter
 from metodist.assistance.views import _apply_errors, _cell, _header, _save_workbook, _xlsx_response
 from metodist.core import scope
+from metodist.core.files import stored_file_response
 from metodist.core.submit_once import SubmitOnce, form_key
 
 PAGE_SIZE = 50
@@ -238,13 +239,9 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     letter = letters.get_letter_or_404(request.user, pk)
     attachment = letter.files.filter(pk=file_pk).first()
-    if attachment is None or not attachment.file:
+    if attachment is None:
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=os.path.basename(attachment.file.name))
+    return stored_file_response(attachment.file)
 
 
 # --- the forms ------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from metodist.assistance.models import Material
 from metodist.assistance.views import _apply_errors
 from metodist.assistance.visits import get_visit_or_404, visits_visible
 from metodist.core import scope
+from metodist.core.files import stored_file_response
 from metodist.core.submit_once import SubmitOnce, form_key
 from metodist.events.selectors import events_visible, get_event_or_404
 
@@ -172,17 +173,11 @@ def file_response(material: Material) -> FileResponse:
     """The material's file as an attachment (counted as one download); 404 when it has none."""
     if not material.file or material.file_type not in CONTENT_TYPES:
         raise Http404
-    try:
-        handle = material.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    materials.material_count_download(material)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=download_filename(material),
-        content_type=CONTENT_TYPES[material.file_type],
+    response = stored_file_response(
+        material.file, filename=download_filename(material), content_type=CONTENT_TYPES[material.file_type]
     )
+    materials.material_count_download(material)
+    return response
 
 
 @login_required

@@ -6,8 +6,6 @@ adopt next.
 Every lookup goes through `metodist.assistance.practices` selectors; every write through its services.
 """
 
-import os
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +31,7 @@ from metodist.assistance.practices_forms import (
 )
 from metodist.assistance.views import _apply_errors
 from metodist.core import scope
+from metodist.core.files import stored_file_response
 from metodist.core.submit_once import SubmitOnce, form_key
 
 PAGE_SIZE = 50
@@ -173,11 +172,7 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def practice_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     practice = practices.get_practice_or_404(request.user, pk)
     attachment = get_object_or_404(practice.files, pk=file_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=os.path.basename(attachment.file.name))
+    return stored_file_response(attachment.file)
 
 
 @login_required

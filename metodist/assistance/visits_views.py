@@ -8,14 +8,13 @@ Every lookup goes through `visits` / `recommendations` selectors; every write th
 Photos and evidence files are served by views that check the scope, never by their media URL.
 """
 
-import mimetypes
 import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -46,6 +45,7 @@ from metodist.assistance.visits_forms import (
     recommendation_rows,
 )
 from metodist.core import scope
+from metodist.core.files import stored_file_response
 from metodist.core.submit_once import SubmitOnce, form_key
 from metodist.network.models import OrgUnit, UnitKind
 
@@ -242,23 +242,10 @@ def visit_photos_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("assistance:visit_detail", pk=visit.pk)
 
 
-def _file_response(field_file, *, as_attachment: bool) -> FileResponse:
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    name = os.path.basename(field_file.name)
-    response = FileResponse(handle, as_attachment=as_attachment, filename=name)
-    if not as_attachment:
-        response["Content-Type"] = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
 def visit_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
     """A photo of a visit the user sees (shown in the page, so not as an attachment)."""
-    return _file_response(visits.get_photo_or_404(request.user, pk, photo_pk).file, as_attachment=False)
+    return stored_file_response(visits.get_photo_or_404(request.user, pk, photo_pk).file, as_attachment=False)
 
 
 @login_required
@@ -489,7 +476,7 @@ def recommendation_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def recommendation_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     """An evidence file, for whoever sees the recommendation (both sides)."""
-    return _file_response(recs.get_file_or_404(request.user, pk, file_pk).file, as_attachment=True)
+    return stored_file_response(recs.get_file_or_404(request.user, pk, file_pk).file, as_attachment=True)
 
 
 def _list_url() -> str:

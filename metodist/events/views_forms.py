@@ -8,13 +8,14 @@ import re
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from metodist.core.files import stored_file_response
 from metodist.core.forms import BootstrapMixin
 from metodist.core.models import translated
 from metodist.events import booklet as booklet_documents
@@ -153,7 +154,7 @@ def form_scenario(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     scenario = get_object_or_404(FormScenario.objects.select_related("form"), pk=pk, form__code=code)
     if scenario.file:
         name = f"{code}-{pk}.{scenario.file.name.rsplit('.', 1)[-1].lower()}"
-        return FileResponse(scenario.file.open("rb"), as_attachment=True, filename=name)
+        return stored_file_response(scenario.file, filename=name)
     response = HttpResponse(
         f"{scenario.title}\n\n{scenario.text}\n", content_type="text/plain; charset=utf-8"
     )

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from metodist.assistance.views import _apply_errors
 from metodist.core import scope
+from metodist.core.files import stored_file_response
 from metodist.core.submit_once import SubmitOnce, form_key
 from metodist.marketing import partners
 from metodist.marketing.models.partners import (
@@ -246,13 +247,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def agreement_file(request: HttpRequest, pk: int) -> FileResponse:
     agreement = partners.get_agreement_or_404(request.user, pk)
-    if not agreement.file:
-        raise Http404
-    try:
-        handle = agreement.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=os.path.basename(agreement.file.name))
+    return stored_file_response(agreement.file)
 
 
 def _agreement_form_page(request: HttpRequest, agreement: Agreement | None) -> HttpResponse:

@@ -4,8 +4,6 @@ files, the project form; and the home-page piece of Knigonosha (`home_piece`).
 Every lookup goes through `metodist.outreach.selectors`; every write through `metodist.outreach.services`.
 """
 
-import os
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from metodist.core import scope
+from metodist.core.files import stored_file_response
 from metodist.core.submit_once import SubmitOnce, form_key
 from metodist.outreach import selectors, services
 from metodist.outreach.forms import (
@@ -86,11 +85,7 @@ def project_file(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     stored = ProjectFile.objects.filter(project=project, pk=file_pk).first()
     if stored is None:
         raise Http404
-    try:
-        handle = stored.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=os.path.basename(stored.file.name))
+    return stored_file_response(stored.file)
 
 
 @login_required
