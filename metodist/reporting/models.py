@@ -373,7 +373,8 @@ class Value(models.Model):
     """
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="values")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
+    # No index of its own: the two indexes below begin with it.
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values", db_index=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     unit_path = models.CharField(max_length=255)
@@ -387,7 +388,9 @@ class Value(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    history = HistoricalRecords()
+    # The history is read by report (a report's changes) and by row; every other index of it would only
+    # slow down the writes of an upload, which add a history row per value.
+    history = HistoricalRecords(no_db_index=["indicator", "category", "unit", "updated_by"])
 
     class Meta:
         verbose_name = _("value")
