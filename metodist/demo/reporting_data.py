@@ -33,6 +33,10 @@ DEFAULT_KAZAKH_SHARE = 0.5
 # Readers (re-)register mostly in January and at the start of the school year.
 REGISTRATION = {1: 0.3, 2: 0.08, 3: 0.07, 4: 0.06, 5: 0.05, 6: 0.05, 7: 0.04, 8: 0.04, 9: 0.12, 10: 0.08,
                 11: 0.06, 12: 0.05}
+# The share of first-time readers among those registered in a month: January is mostly re-registration,
+# September brings the first-graders.
+NEW_USERS = {1: 0.12, 2: 0.4, 3: 0.42, 4: 0.45, 5: 0.45, 6: 0.5, 7: 0.5, 8: 0.5, 9: 0.6, 10: 0.45, 11: 0.42,
+             12: 0.4}
 # Visits and loans through the year: the New Year holidays, the summer dip, the autumn peak.
 SEASON = {1: 0.85, 2: 1.0, 3: 1.05, 4: 1.0, 5: 0.95, 6: 0.8, 7: 0.7, 8: 0.75, 9: 1.05, 10: 1.15, 11: 1.15,
           12: 1.0}
@@ -202,6 +206,10 @@ def monthly_values(profile: LibraryProfile, year: int, month: int) -> dict[str, 
     if profile.website:
         values["lib_remote_users"] = round(users * profile.remote / 12 * rng.uniform(0.8, 1.2))
         values["lib_website_visits"] = round(profile.website * scale * rng.uniform(0.8, 1.25))
+    # Drawn last, so that the figures above stay what they were before this indicator was added.
+    values["lib_new_users"] = min(
+        registered_total, round(registered_total * NEW_USERS[month] * rng.uniform(0.85, 1.1))
+    )
     return values
 
 

@@ -8,7 +8,7 @@
 
 - from reporting (`selectors.rollup`, one grouped query per indicator): registered users (`lib_users`:
   registered and re-registered in the month, so twelve months add up to the users of a year), visits,
-  new users when such an indicator exists (`lib_new_users`), event attendance — the last 24 months;
+  new users (`lib_new_users`, optional in the monthly form), event attendance — the last 24 months;
 - reach: the users of the last 12 months per 1,000 people of the population the libraries serve;
 - from surveys: responses collected by the libraries of the subtree in the last 12 months, their NPS and
   satisfaction index (the mean of scale answers as a % of the top mark);
@@ -35,7 +35,7 @@ from metodist.reporting.periods import PeriodType
 
 MONTHS = 24
 USERS = "lib_users"
-NEW_USERS = "lib_new_users"  # not shipped today; shown when a centre defines it
+NEW_USERS = "lib_new_users"  # optional in the monthly form: the series shows when reports have it
 VISITS = "lib_visits"
 ATTENDANCE = "lib_event_attendance"
 CODES = (USERS, NEW_USERS, VISITS, ATTENDANCE)

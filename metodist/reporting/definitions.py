@@ -197,6 +197,11 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         category_set="age",
         description="Записано и перерегистрировано за месяц; сумма за год — число пользователей за год.",
     ),
+    IndicatorDef(
+        "lib_new_users",
+        Names("Впервые записавшиеся", "Алғаш рет жазылғандар", "New users"),
+        description="Записались в библиотеку впервые; входят в число зарегистрированных за месяц.",
+    ),
     IndicatorDef("lib_visits", Names("Посещения", "Келу саны", "Visits")),
     IndicatorDef("lib_loans", Names("Книговыдача", "Кітап берілімі", "Loans"), category_set="language"),
     IndicatorDef("lib_events", Names("Массовые мероприятия", "Көпшілік іс-шаралар", "Public events")),
@@ -413,10 +418,11 @@ LIB_MONTHLY = FormDef(
             Names("Пользователи и посещения", "Пайдаланушылар және келу", "Users and visits"),
             _fields(
                 "lib_users",
+                "lib_new_users",
                 "lib_visits",
                 "lib_remote_users",
                 "lib_website_visits",
-                optional=("lib_remote_users", "lib_website_visits"),
+                optional=("lib_new_users", "lib_remote_users", "lib_website_visits"),
             ),
         ),
         SectionDef(
@@ -435,6 +441,15 @@ LIB_MONTHLY = FormDef(
                 "Посещений не может быть меньше, чем записанных за месяц пользователей",
                 "Келу саны ай ішінде тіркелген пайдаланушылардан аз бола алмайды",
                 "Visits cannot be fewer than the users registered in the month",
+            ),
+        ),
+        RuleDef(
+            "lib_new_users <= lib_users",
+            Severity.ERROR,
+            Names(
+                "Впервые записавшихся не может быть больше, чем всех зарегистрированных за месяц",
+                "Алғаш рет жазылғандар ай ішінде тіркелгендердің барлығынан көп бола алмайды",
+                "New users cannot outnumber all the users registered in the month",
             ),
         ),
         RuleDef(

@@ -17,6 +17,7 @@ from metodist.marketing import audience, surveys
 from metodist.marketing.tests.conftest import build_survey, submit
 from metodist.network.models import UnitKind
 from metodist.reporting import services
+from metodist.reporting.models import Value
 from metodist.reporting.periods import Period
 from metodist.reporting.testing import library_monthly
 
@@ -87,6 +88,31 @@ def test_one_library_has_its_own_figures(net, abay):
     page = audience.audience(net.kainar)
     # 45 × 1000 / 1100 = 40.909…
     assert (page.users_12, page.population, page.per_1000) == (Decimal(45), 1100, Decimal("40.9"))
+
+
+def test_new_users_are_a_series_of_their_own_when_the_form_has_them(net, admin_user, abay, client_for):
+    from metodist.reporting.testing import indicator
+
+    new_users = indicator("lib_new_users", "Впервые записавшиеся")
+    for unit, month, number in (
+        (net.mukur, "2025-06", 12),
+        (net.kainar, "2025-01", 20),
+        (net.mukur, "2024-05", 7),
+    ):
+        report = abay.reports.get(unit=unit, period_start=Period.parse(month).start)
+        Value.objects.create(
+            report=report,
+            indicator=new_users,
+            unit=unit,
+            unit_path=unit.path,
+            ref_date=report.ref_date,
+            period_type=report.period_type,
+            number=number,
+        )
+    series = audience.audience(net.abay).series["lib_new_users"]
+    assert series.last_12 == Decimal(12 + 20) and series.previous_12 == Decimal(7)
+    html = client_for(admin_user).get(reverse("marketing:audience"), {"unit": net.abay.pk}).content.decode()
+    assert '<h3 class="h6" id="s-lib_new_users">Впервые записавшиеся</h3>' in html
 
 
 def test_satisfaction_and_nps_come_from_the_questionnaires_of_the_subtree(net, marketer, abay):

@@ -93,13 +93,13 @@ def test_editing_fields_in_the_browser_makes_a_new_version_once_reports_exist(
     url = reverse("reporting:form_fields", args=[form.pk])
     page = browser.get(url).content.decode()
     assert page.count('class="card mt-3 mb-2 bg-body-tertiary layout-section"') == 3
-    assert page.count("layout-field") == 9
+    assert page.count("layout-field") == 10
 
     # A row action (htmx) adds a blank field to the first section; nothing is saved yet.
     added = browser.post(
         url, _layout_post(form, row_action="field-0"), HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert "<html" not in added and added.count("layout-field") == 10
+    assert "<html" not in added and added.count("layout-field") == 11
     assert form.versions.count() == 1
 
     rows = layout_initial(defs.layout_of(form.current_version()))
