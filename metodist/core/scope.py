@@ -2,7 +2,7 @@
 
 A user holds roles on org units; a role covers its unit's whole subtree and grants capabilities
 (`metodist.accounts.models.ROLE_CAPABILITIES`). Scope is expressed as materialised-path prefixes, so
-"everything under Beskaragay district" is one indexed `path LIKE 'prefix%'` query.
+"everything under Beskaragay district" is one indexed range of paths (`subtree_q`).
 
     units = scope.units(request.user)                              # org units the user may see
     unit = scope.get_unit_or_404(request.user, pk, "edit_card")    # one unit, or 404
@@ -17,6 +17,32 @@ from django.http import Http404
 
 VIEW = "view"
 _CACHE_ATTR = "_metodist_scope_prefixes"
+# The characters of tree paths (django-treebeard's `MP_Node.alphabet`), in the order every collation
+# sorts them: digits, then capital letters.
+PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def subtree_bounds(prefix: str) -> tuple[str, str | None]:
+    """The paths of a subtree as a range [low, high): high is the path that follows the prefix at its
+    length (`00010002` → `00010003`, `000Z` → `001`), None when none does.
+
+    A range uses the ordinary index of the column and gives the planner real estimates, where a
+    `LIKE 'prefix%'` needs a pattern index and is guessed at a few rows. The bound is made of path
+    characters, so every collation agrees: `prefix + "~"` would do in the C collation only (ru_RU and
+    en_US skip the "~", ICU sorts it before the digits, and both put part of the subtree above it).
+    """
+    for index in range(len(prefix) - 1, -1, -1):
+        position = PATH_ALPHABET.find(prefix[index])
+        if 0 <= position < len(PATH_ALPHABET) - 1:
+            return prefix, prefix[:index] + PATH_ALPHABET[position + 1]
+    return prefix, None
+
+
+def subtree_q(field: str, prefix: str) -> Q:
+    """`field` (a tree path) lies in the subtree of `prefix`, the prefix itself included."""
+    low, high = subtree_bounds(prefix)
+    condition = Q(**{f"{field}__gte": low})
+    return condition if high is None else condition & Q(**{f"{field}__lt": high})
 
 
 def _minimal(paths: list[str]) -> tuple[str, ...]:
@@ -54,8 +80,7 @@ def forget(user) -> None:
 
 
 def _path_q(paths: tuple[str, ...], field: str) -> Q:
-    lookup = f"{field}__startswith"
-    return reduce(or_, (Q(**{lookup: p}) for p in paths))
+    return reduce(or_, (subtree_q(field, p) for p in paths))
 
 
 def filter_by_path(user, queryset: QuerySet, *, path_field: str, capability: str = VIEW) -> QuerySet:

@@ -38,13 +38,15 @@ MANAGE_FORMS = "manage_forms"
 
 
 def path_range(prefix: str) -> tuple[str, str]:
-    """The [low, high) range of paths of a subtree (tree paths use 0-9A-Z)."""
-    return prefix, prefix + "~"
+    """The [low, high) range of paths of a subtree, for raw SQL (see `scope.subtree_bounds`)."""
+    low, high = scope.subtree_bounds(prefix)
+    if high is None:  # a subtree at the very end of the tree: no path sorts after it
+        raise ValueError(f"no path follows the subtree {prefix}")
+    return low, high
 
 
 def in_subtree(field: str, prefix: str) -> Q:
-    low, high = path_range(prefix)
-    return Q(**{f"{field}__gte": low, f"{field}__lt": high})
+    return scope.subtree_q(field, prefix)
 
 
 # --- reports ---------------------------------------------------------------------------------------------

@@ -11,9 +11,8 @@ from metodist.network.signals import unit_moved
 @receiver(unit_moved)
 def rewrite_value_paths(sender, *, old_path: str, new_path: str, **kwargs) -> None:
     from metodist.reporting.models import Value
-    from metodist.reporting.selectors import path_range
+    from metodist.reporting.selectors import in_subtree
 
-    low, high = path_range(old_path)
-    Value.objects.filter(unit_path__gte=low, unit_path__lt=high).update(
+    Value.objects.filter(in_subtree("unit_path", old_path)).update(
         unit_path=Concat(V(new_path), Substr(F("unit_path"), len(old_path) + 1))
     )

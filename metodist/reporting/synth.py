@@ -486,7 +486,7 @@ def _largest_id(models: list) -> int:
 
 def _analyse() -> None:
     """Fresh statistics for the planner (and, on PostgreSQL, the visibility map for index-only scans)."""
-    tables = [Report._meta.db_table, Value._meta.db_table]
+    tables = [OrgUnit._meta.db_table, Report._meta.db_table, Value._meta.db_table]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             if connection.in_atomic_block:

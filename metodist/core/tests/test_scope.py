@@ -67,3 +67,39 @@ def test_the_superuser_sees_everything(net, django_user_model):
 def test_a_sibling_with_a_longer_path_prefix_is_not_covered(admin_user, net):
     # Paths are fixed-width steps, so "0001" never matches "00010001"'s sibling "0002…".
     assert all(unit.path.startswith(net.abay.path) for unit in scope.units(admin_user).under(net.abay))
+
+
+@pytest.mark.parametrize(
+    ("prefix", "high"),
+    [("0001", "0002"), ("00010009", "0001000A"), ("000Z", "001"), ("0001ZZZZ", "0002"), ("ZZZZ", None)],
+)
+def test_a_subtree_ends_where_the_next_path_of_its_length_begins(prefix, high):
+    assert scope.subtree_bounds(prefix) == (prefix, high)
+
+
+PATHS = ["0001", "00010002", "0001000Z", "0001000Z0001", "00010010", "0002", "00020001", "000A"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("collation", [None, "und-x-icu", "ru-KZ-x-icu", "kk-KZ-x-icu"])
+def test_the_range_of_a_subtree_holds_in_every_collation(collation):
+    """The database compares with its own collation (a Russian or Kazakh one on a server set up in
+    Kazakhstan): the range must select the subtree in all of them, where `prefix~` fails."""
+    from django.db import connection
+
+    if collation is not None:
+        if connection.vendor != "postgresql":
+            pytest.skip("collations are PostgreSQL's")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_collation WHERE collname = %s", [collation])
+            if cursor.fetchone() is None:
+                pytest.skip(f"this server has no collation {collation}")
+    collate = "" if collation is None else f' COLLATE "{collation}"'
+    rows = " UNION ALL ".join(["SELECT %s AS path"] * len(PATHS))
+    for prefix in ("0001", "0001000Z", "00010002"):
+        low, high = scope.subtree_bounds(prefix)
+        sql = f"SELECT path FROM ({rows}) AS t WHERE path{collate} >= %s AND path{collate} < %s"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*PATHS, low, high])
+            found = sorted(row[0] for row in cursor.fetchall())
+        assert found == sorted(p for p in PATHS if p.startswith(prefix)), (prefix, collation)
