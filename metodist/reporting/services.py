@@ -376,7 +376,7 @@ def _values_by_report(report_ids) -> dict[int, dict[str, Decimal | str | None]]:
 
 # How far back the outlier check looks: the last `outlier_window` values found within this many times as
 # many periods (a unit that skipped periods still has a history; one silent for years has none).
-OUTLIER_LOOKBACK = 3
+OUTLIER_LOOKBACK = 2
 
 
 def _outliers(reports: list[Report], values: dict[int, dict]) -> dict[int, list[Issue]]:
@@ -385,29 +385,36 @@ def _outliers(reports: list[Report], values: dict[int, dict]) -> dict[int, list[
     checked = [r for r in reports if r.form.outlier_factor and r.form.outlier_window]
     if not checked:
         return {}
-    since = min(_periods_back(r.period, r.form.outlier_window * OUTLIER_LOOKBACK) for r in checked)
-    history = (
-        Value.objects.filter(
+    earliest = {r.pk: r.period.shift(-r.form.outlier_window * OUTLIER_LOOKBACK).start for r in checked}
+    since = min(earliest.values())
+    # The earlier reports first, then their values: joined in one query, PostgreSQL would hash every
+    # report of the forms to find the few hundred of these units.
+    earlier = {
+        pk: (unit_id, form_id)
+        for pk, unit_id, form_id in Report.objects.filter(
+            form_id__in={r.form_id for r in checked},
             unit_id__in={r.unit_id for r in checked},
-            report__form_id__in={r.form_id for r in checked},
             ref_date__gte=since,
             ref_date__lt=max(r.ref_date for r in checked),
-            category__isnull=True,
-            number__isnull=False,
         )
+        .order_by()
+        .values_list("pk", "unit_id", "form_id")
+    }
+    history = (
+        Value.objects.filter(report_id__in=list(earlier), category__isnull=True, number__isnull=False)
         .order_by("-ref_date", "id")
-        .values_list("unit_id", "report__form_id", "ref_date", "indicator__code", "number")
+        .values_list("report_id", "ref_date", "indicator__code", "number")
     )
     by_unit_form: dict[tuple[int, int], list[tuple]] = {}
-    for unit_id, form_id, ref_date, code, number in history:
-        by_unit_form.setdefault((unit_id, form_id), []).append((ref_date, code, number))
+    for report_id, ref_date, code, number in history if earlier else ():
+        by_unit_form.setdefault(earlier[report_id], []).append((ref_date, code, number))
     result: dict[int, list[Issue]] = {}
     for report in checked:
         form = report.form
-        earliest = _periods_back(report.period, form.outlier_window * OUTLIER_LOOKBACK)
+        start = earliest[report.pk]
         window: dict[str, list[Decimal]] = {}
         for ref_date, code, number in by_unit_form.get((report.unit_id, report.form_id), []):
-            if earliest <= ref_date < report.ref_date:
+            if start <= ref_date < report.ref_date:
                 bucket = window.setdefault(code, [])
                 if len(bucket) < form.outlier_window:
                     bucket.append(number)
@@ -431,12 +438,6 @@ def _outliers(reports: list[Report], values: dict[int, dict]) -> dict[int, list[
                     )
                 )
     return result
-
-
-def _periods_back(period: Period, count: int) -> datetime.date:
-    for _step in range(count):
-        period = period.previous()
-    return period.start
 
 
 def _carry_over(reports: list[Report], values: dict[int, dict]) -> dict[int, list[Issue]]:
