@@ -2,7 +2,9 @@
 
 A user holds roles on org units; a role covers its unit's whole subtree and grants capabilities
 (`metodist.accounts.models.ROLE_CAPABILITIES`). Scope is expressed as materialised-path prefixes, so
-"everything under Beskaragay district" is one indexed range of paths (`subtree_q`).
+"everything under Beskaragay district" is one `path LIKE 'prefix%'` query (exact in any collation; an
+index with `varchar_pattern_ops` serves it on PostgreSQL). Roll-ups over big tables use `subtree_q`,
+a range of paths, instead.
 
     units = scope.units(request.user)                              # org units the user may see
     unit = scope.get_unit_or_404(request.user, pk, "edit_card")    # one unit, or 404
@@ -26,10 +28,10 @@ def subtree_bounds(prefix: str) -> tuple[str, str | None]:
     """The paths of a subtree as a range [low, high): high is the path that follows the prefix at its
     length (`00010002` → `00010003`, `000Z` → `001`), None when none does.
 
-    A range uses the ordinary index of the column and gives the planner real estimates, where a
-    `LIKE 'prefix%'` needs a pattern index and is guessed at a few rows. The bound is made of path
-    characters, so every collation agrees: `prefix + "~"` would do in the C collation only (ru_RU and
-    en_US skip the "~", ICU sorts it before the digits, and both put part of the subtree above it).
+    A range uses the ordinary index of the column (the roll-up index of `reporting_value` begins with
+    the indicator and then the path, which a LIKE could not use). The bound is made of path characters,
+    so every collation agrees: `prefix + "~"` would do in the C collation only (ru_RU and en_US skip
+    the "~", ICU sorts it before the digits, and both put part of the subtree above it).
     """
     for index in range(len(prefix) - 1, -1, -1):
         position = PATH_ALPHABET.find(prefix[index])
@@ -80,7 +82,11 @@ def forget(user) -> None:
 
 
 def _path_q(paths: tuple[str, ...], field: str) -> Q:
-    return reduce(or_, (subtree_q(field, p) for p in paths))
+    # LIKE, not `subtree_q`: SQLite cannot use an index for it and so starts from the records' own
+    # filters (the 25 submitted reports of a queue), where a range would make it walk every unit of the
+    # country first (measured: 310 ms against 8 ms for the acceptance queue of 4,000 libraries).
+    lookup = f"{field}__startswith"
+    return reduce(or_, (Q(**{lookup: p}) for p in paths))
 
 
 def filter_by_path(user, queryset: QuerySet, *, path_field: str, capability: str = VIEW) -> QuerySet:
