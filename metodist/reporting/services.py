@@ -116,10 +116,7 @@ def field_specs(report_or_version) -> dict[str, FieldSpec]:
 
 def values_of(report: Report) -> dict[str, Decimal | str | None]:
     """The report's values by key (`code`, `code.part`), with the totals of split indicators."""
-    result: dict[str, Decimal | str | None] = {}
-    for value in report.values.select_related("indicator", "category"):
-        _add_value(result, value)
-    return result
+    return _values_by_report([report.pk])[report.pk]
 
 
 def _add_value(result: dict, value: Value) -> None:
@@ -328,10 +325,8 @@ def check_reports(reports: list[Report]) -> dict[int, list[Issue]]:
     if not reports:
         return {}
     values = _values_by_report([r.pk for r in reports])
-    specs = {r.form_version_id: None for r in reports}
-    for version_id in specs:
-        version = next(r.form_version for r in reports if r.form_version_id == version_id)
-        specs[version_id] = field_specs(version)
+    versions = {r.form_version_id: r.form_version for r in reports}
+    specs = {version_id: field_specs(version) for version_id, version in versions.items()}
     form_rules: dict[int, list] = {}
     for rule in ValidationRule.objects.filter(form_id__in={r.form_id for r in reports}, is_active=True):
         form_rules.setdefault(rule.form_id, []).append(rule)
